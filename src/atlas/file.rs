@@ -1,0 +1,112 @@
+//! The atlas file as written in `assets/atlas.ron`: plain serde types, converted by the loader.
+
+use crate::geometry::PatientPoint;
+use crate::model::View;
+use serde::{Deserialize, Serialize};
+
+/// The body region a muscle is listed under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Group {
+    /// Neck.
+    Neck,
+    /// Back, shoulder girdle and gluteal.
+    Back,
+    /// Arm and forearm.
+    Arm,
+    /// Hip, thigh and leg.
+    Leg,
+}
+
+impl Group {
+    /// "Neck", "Back", "Arm" or "Leg".
+    pub fn label(self) -> &'static str {
+        match self {
+            Group::Neck => "Neck",
+            Group::Back => "Back",
+            Group::Arm => "Arm",
+            Group::Leg => "Leg",
+        }
+    }
+}
+
+/// Whether a muscle lies on the surface or under another muscle. Superficial sorts first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Layer {
+    /// Palpated directly.
+    Superficial,
+    /// Lies under another muscle (subscapularis, gluteus minimus, ...).
+    Deep,
+}
+
+/// Whether a muscle is paired or single on the midline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Laterality {
+    /// A left and a right muscle, mirror images; authored on the patient's left.
+    #[default]
+    Bilateral,
+    /// One muscle across the midline, authored whole.
+    Midline,
+}
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AtlasFile {
+    pub format: String,
+    pub version: u32,
+    pub silhouette: Vec<SilhouettePart>,
+    pub muscles: Vec<MuscleDef>,
+}
+
+/// One closed part of the body outline.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SilhouettePart {
+    pub name: String,
+    /// Given for the patient's left only and drawn on both sides.
+    pub mirrored: bool,
+    pub points: Vec<(f32, f32)>,
+}
+
+/// One muscle as authored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MuscleDef {
+    pub id: String,
+    pub name: String,
+    pub catalogue: String,
+    pub group: Group,
+    pub layer: Layer,
+    #[serde(default)]
+    pub laterality: Laterality,
+    pub trigger_points: String,
+    pub referred_pain: String,
+    pub sites: Vec<SiteDef>,
+    pub outlines: Vec<OutlineDef>,
+}
+
+/// A classic trigger-point site, on the patient's left.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SiteDef {
+    pub label: String,
+    pub view: View,
+    pub x: f32,
+    pub y: f32,
+}
+
+/// A muscle's outline on one view: control points of a closed smooth curve, on the patient's left.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OutlineDef {
+    pub view: View,
+    pub points: Vec<(f32, f32)>,
+}
+
+/// Converts `(x, y)` pairs to patient-frame points.
+pub(super) fn to_points(pairs: &[(f32, f32)]) -> Vec<PatientPoint> {
+    pairs
+        .iter()
+        .map(|&(x, y)| PatientPoint::new(x, y))
+        .collect()
+}

@@ -1,0 +1,372 @@
+//! The anatomy atlas: the body silhouette and the muscle regions of both views, loaded from
+//! `assets/atlas.ron` and validated at start-up.
+//!
+//! Muscles are authored once, on the patient's left, in the patient frame of [`crate::geometry`];
+//! loading mirrors each bilateral muscle to the right side and smooths every outline into the
+//! polygon that is drawn and hit-tested, so drawing and clicking always agree.
+
+mod file;
+mod validate;
+
+pub use file::{Group, Laterality, Layer};
+pub use validate::AtlasProblem;
+
+use crate::geometry::{self, Bounds, PatientPoint};
+use crate::model::{MuscleId, Side, View};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The atlas shipped with the app, compiled in so that it is always there.
+pub const BUILTIN_ATLAS: &str = include_str!("../../assets/atlas.ron");
+
+/// The name reported for the built-in atlas in error messages.
+pub const BUILTIN_ATLAS_NAME: &str = "assets/atlas.ron";
+
+/// The format name that the first field of an atlas file must carry.
+pub const FORMAT_NAME: &str = "triggermap-atlas";
+
+/// The atlas format version this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Why an atlas could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum AtlasError {
+    /// The file is not valid RON of the atlas shape.
+    #[error("{file}:{line}:{column}: {message}")]
+    Syntax {
+        /// The atlas file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser expected.
+        message: String,
+    },
+    /// The file parsed but its content is wrong.
+    #[error("{file}: {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        /// The atlas file.
+        file: String,
+        /// Everything found wrong.
+        problems: Vec<AtlasProblem>,
+    },
+}
+
+/// A closed smooth outline, ready to draw and hit-test.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    /// The smoothed outline.
+    pub polygon: Vec<PatientPoint>,
+    /// Triangles filling it: indices into `polygon`, three per triangle.
+    pub triangles: Vec<u32>,
+    /// Its bounding box.
+    pub bounds: Bounds,
+    /// Its area, in squared fractions of height.
+    pub area: f32,
+}
+
+impl Shape {
+    /// Smooths `control` points into a shape.
+    pub fn from_control_points(control: &[PatientPoint]) -> Self {
+        let polygon = geometry::smooth_closed(control);
+        let triangles = geometry::triangulate(&polygon);
+        let bounds = Bounds::of(&polygon);
+        let area = geometry::signed_area(&polygon).abs();
+        Shape {
+            polygon,
+            triangles,
+            bounds,
+            area,
+        }
+    }
+
+    /// Whether `p` lies inside.
+    pub fn contains(&self, p: PatientPoint) -> bool {
+        self.bounds.contains(p, 0.0) && geometry::contains(&self.polygon, p)
+    }
+
+    /// The distance from `p` to the outline (0 inside is not implied: this is to the edge).
+    pub fn distance_to_edge(&self, p: PatientPoint) -> f32 {
+        geometry::distance_to_outline(&self.polygon, p)
+    }
+}
+
+/// A classic trigger-point site of a muscle, on the patient's left (mirror it for the right).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    /// Its label, e.g. "TrP1" or "clavicular".
+    pub label: String,
+    /// The view it is palpated on.
+    pub view: View,
+    /// Where, on the patient's left.
+    pub pos: PatientPoint,
+}
+
+/// A muscle of the catalogue (section D of the clinical reference).
+#[derive(Clone, Debug)]
+pub struct Muscle {
+    /// Its id, e.g. `upper_trapezius`.
+    pub id: MuscleId,
+    /// Its display name.
+    pub name: String,
+    /// Its id in the clinical reference's catalogue, e.g. "N1".
+    pub catalogue: String,
+    /// Body region group.
+    pub group: Group,
+    /// Superficial or deep (under another muscle).
+    pub layer: Layer,
+    /// Bilateral (a left and a right region) or on the midline.
+    pub laterality: Laterality,
+    /// Where its classic trigger points lie, as reference text.
+    pub trigger_points: String,
+    /// Its referred-pain zone, as reference text.
+    pub referred_pain: String,
+    /// Its classic trigger-point sites on the patient's left.
+    pub sites: Vec<Site>,
+    /// The views it is drawn on.
+    pub views: Vec<View>,
+}
+
+impl Muscle {
+    /// The sides it has regions for.
+    pub fn sides(&self) -> &'static [Side] {
+        sides_of(self.laterality)
+    }
+}
+
+/// Index of a region in [`Atlas::regions`].
+pub type RegionIndex = usize;
+
+/// One clickable region: a muscle, on one side, on one view.
+#[derive(Clone, Debug)]
+pub struct Region {
+    /// Index of the muscle in [`Atlas::muscles`].
+    pub muscle: usize,
+    /// The patient's side.
+    pub side: Side,
+    /// The view it is drawn on.
+    pub view: View,
+    /// Its outline.
+    pub shape: Shape,
+    /// Where its label goes: the centroid of its outline.
+    pub anchor: PatientPoint,
+}
+
+/// The loaded, validated atlas.
+#[derive(Clone, Debug)]
+pub struct Atlas {
+    muscles: Vec<Muscle>,
+    regions: Vec<Region>,
+    silhouette: Vec<Shape>,
+    by_id: HashMap<MuscleId, usize>,
+}
+
+impl Atlas {
+    /// The atlas compiled into the app.
+    pub fn builtin() -> Result<Atlas, AtlasError> {
+        Atlas::parse(BUILTIN_ATLAS, BUILTIN_ATLAS_NAME)
+    }
+
+    /// Reads and validates an atlas file.
+    pub fn load(path: &Path) -> Result<Atlas, AtlasError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| AtlasError::Syntax {
+            file: name.clone(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read: {e}"),
+        })?;
+        Atlas::parse(&text, &name)
+    }
+
+    /// Parses and validates atlas text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Atlas, AtlasError> {
+        let raw: file::AtlasFile = ron::from_str(text).map_err(|e| AtlasError::Syntax {
+            file: file.to_owned(),
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        })?;
+        let problems = validate::validate(&raw);
+        if !problems.is_empty() {
+            return Err(AtlasError::Invalid {
+                file: file.to_owned(),
+                problems,
+            });
+        }
+        Ok(Atlas::build(raw))
+    }
+
+    fn build(raw: file::AtlasFile) -> Atlas {
+        let mut silhouette = Vec::new();
+        for part in &raw.silhouette {
+            let control = file::to_points(&part.points);
+            if part.mirrored {
+                let mirrored: Vec<_> = control.iter().map(|p| p.mirrored()).collect();
+                silhouette.push(Shape::from_control_points(&mirrored));
+            }
+            silhouette.push(Shape::from_control_points(&control));
+        }
+
+        let mut muscles = Vec::new();
+        let mut regions = Vec::new();
+        for (index, def) in raw.muscles.into_iter().enumerate() {
+            for outline in &def.outlines {
+                let control = file::to_points(&outline.points);
+                for &side in sides_of(def.laterality) {
+                    let control: Vec<_> = match side {
+                        Side::Right => control.iter().map(|p| p.mirrored()).collect(),
+                        Side::Left | Side::Midline => control.clone(),
+                    };
+                    let shape = Shape::from_control_points(&control);
+                    let anchor = geometry::centroid(&shape.polygon);
+                    regions.push(Region {
+                        muscle: index,
+                        side,
+                        view: outline.view,
+                        shape,
+                        anchor,
+                    });
+                }
+            }
+            let mut views: Vec<View> = def.outlines.iter().map(|o| o.view).collect();
+            views.sort();
+            views.dedup();
+            muscles.push(Muscle {
+                id: MuscleId(def.id),
+                name: def.name,
+                catalogue: def.catalogue,
+                group: def.group,
+                layer: def.layer,
+                laterality: def.laterality,
+                trigger_points: def.trigger_points,
+                referred_pain: def.referred_pain,
+                sites: def
+                    .sites
+                    .into_iter()
+                    .map(|s| Site {
+                        label: s.label,
+                        view: s.view,
+                        pos: PatientPoint::new(s.x, s.y),
+                    })
+                    .collect(),
+                views,
+            });
+        }
+        let by_id = muscles
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        Atlas {
+            muscles,
+            regions,
+            silhouette,
+            by_id,
+        }
+    }
+
+    /// All muscles, in catalogue order.
+    pub fn muscles(&self) -> &[Muscle] {
+        &self.muscles
+    }
+
+    /// All regions: every muscle on each of its sides and views.
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
+    /// The silhouette's parts (both sides), the same on both views.
+    pub fn silhouette(&self) -> &[Shape] {
+        &self.silhouette
+    }
+
+    /// The muscle with this id.
+    pub fn muscle(&self, id: &MuscleId) -> Option<&Muscle> {
+        self.by_id.get(id).map(|&i| &self.muscles[i])
+    }
+
+    /// The muscle a region belongs to.
+    pub fn muscle_of(&self, region: &Region) -> &Muscle {
+        &self.muscles[region.muscle]
+    }
+
+    /// The display name of a muscle id, or the id itself if the atlas does not know it.
+    pub fn muscle_name<'a>(&'a self, id: &'a MuscleId) -> &'a str {
+        self.muscle(id).map_or(id.as_str(), |m| m.name.as_str())
+    }
+
+    /// Whether `p` lies inside the body outline.
+    pub fn inside_body(&self, p: PatientPoint) -> bool {
+        self.silhouette.iter().any(|s| s.contains(p))
+    }
+
+    /// Every region of `view` under `p`, the best candidate first: superficial muscles before
+    /// deep ones, and the smaller (more specific) region first within a layer.
+    pub fn regions_at(&self, view: View, p: PatientPoint) -> Vec<RegionIndex> {
+        let mut hits: Vec<RegionIndex> = self
+            .regions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.view == view && r.shape.contains(p))
+            .map(|(i, _)| i)
+            .collect();
+        hits.sort_by(|&a, &b| {
+            let (ra, rb) = (&self.regions[a], &self.regions[b]);
+            let layer = |r: &Region| self.muscles[r.muscle].layer;
+            layer(ra)
+                .cmp(&layer(rb))
+                .then(ra.shape.area.total_cmp(&rb.shape.area))
+        });
+        hits
+    }
+
+    /// The regions of `view` nearest to `p`, nearest first, with their distance to `p`
+    /// (at most `count` of them).
+    pub fn nearest_regions(
+        &self,
+        view: View,
+        p: PatientPoint,
+        count: usize,
+    ) -> Vec<(RegionIndex, f32)> {
+        let mut all: Vec<(RegionIndex, f32)> = self
+            .regions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.view == view)
+            .map(|(i, r)| {
+                let d = if r.shape.contains(p) {
+                    0.0
+                } else {
+                    r.shape.distance_to_edge(p)
+                };
+                (i, d)
+            })
+            .collect();
+        all.sort_by(|a, b| a.1.total_cmp(&b.1));
+        all.truncate(count);
+        all
+    }
+
+    /// The region of `muscle` on `side` and `view`, if the atlas draws it there.
+    pub fn region_of(&self, muscle: &MuscleId, side: Side, view: View) -> Option<RegionIndex> {
+        let m = *self.by_id.get(muscle)?;
+        self.regions
+            .iter()
+            .position(|r| r.muscle == m && r.side == side && r.view == view)
+    }
+
+    /// "Upper trapezius (L)" for a region.
+    pub fn region_label(&self, region: RegionIndex) -> String {
+        let r = &self.regions[region];
+        format!("{} ({})", self.muscles[r.muscle].name, r.side.letter())
+    }
+}
+
+fn sides_of(laterality: Laterality) -> &'static [Side] {
+    match laterality {
+        Laterality::Bilateral => &[Side::Left, Side::Right],
+        Laterality::Midline => &[Side::Midline],
+    }
+}

@@ -1,0 +1,197 @@
+//! Checks an atlas file's content before it is used: every problem is collected and reported.
+
+use super::file::{AtlasFile, Laterality, to_points};
+use super::{FORMAT_NAME, FORMAT_VERSION, Shape};
+use crate::geometry::{self, PatientPoint};
+use std::collections::HashSet;
+use std::fmt;
+
+/// How far (in fractions of height) an outline may stray past the body outline, or a site sit
+/// from the edge of its muscle, before it counts as outside.
+const TOLERANCE: f32 = 0.002;
+
+/// The smallest area a muscle outline may have, so that it can be clicked.
+const MIN_AREA: f32 = 0.00002;
+
+/// One thing wrong with an atlas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AtlasProblem {
+    /// What it concerns: a muscle id, or "file" / "silhouette".
+    pub subject: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for AtlasProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.subject, self.message)
+    }
+}
+
+/// Everything wrong with `atlas`; empty when it is fit to use.
+pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
+    let mut problems = Vec::new();
+    let mut report = |subject: &str, message: String| {
+        problems.push(AtlasProblem {
+            subject: subject.to_owned(),
+            message,
+        })
+    };
+
+    if atlas.format != FORMAT_NAME {
+        report(
+            "file",
+            format!("format is {:?}, expected {FORMAT_NAME:?}", atlas.format),
+        );
+    }
+    if atlas.version != FORMAT_VERSION {
+        report(
+            "file",
+            format!(
+                "version {} is not the supported version {FORMAT_VERSION}",
+                atlas.version
+            ),
+        );
+    }
+
+    let mut body = Vec::new();
+    for part in &atlas.silhouette {
+        let subject = format!("silhouette part {:?}", part.name);
+        match check_outline(&part.points) {
+            Ok(shape) => {
+                if part.mirrored {
+                    let mirrored: Vec<_> = to_points(&part.points)
+                        .iter()
+                        .map(|p| p.mirrored())
+                        .collect();
+                    body.push(Shape::from_control_points(&mirrored));
+                }
+                body.push(shape);
+            }
+            Err(message) => report(&subject, message),
+        }
+    }
+    if atlas.silhouette.is_empty() {
+        report("silhouette", "has no parts".to_owned());
+    }
+    let inside_body = |p: PatientPoint| {
+        body.iter()
+            .any(|s| s.contains(p) || s.distance_to_edge(p) <= TOLERANCE)
+    };
+
+    let mut ids = HashSet::new();
+    for muscle in &atlas.muscles {
+        let id = muscle.id.as_str();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            report(
+                id,
+                "id must be non-empty snake_case (a-z, 0-9, _)".to_owned(),
+            );
+        }
+        if !ids.insert(id) {
+            report(id, "id is used by another muscle".to_owned());
+        }
+        if muscle.name.trim().is_empty() {
+            report(id, "has no display name".to_owned());
+        }
+        if muscle.outlines.is_empty() {
+            report(id, "has no outline on any view".to_owned());
+        }
+        let mut views = HashSet::new();
+        let mut shapes = Vec::new();
+        for outline in &muscle.outlines {
+            let what = format!("{:?} outline", outline.view);
+            if !views.insert(outline.view) {
+                report(id, format!("has two {what}s"));
+            }
+            let shape = match check_outline(&outline.points) {
+                Ok(shape) => shape,
+                Err(message) => {
+                    report(id, format!("{what} {message}"));
+                    continue;
+                }
+            };
+            if muscle.laterality == Laterality::Bilateral
+                && shape.polygon.iter().any(|p| p.x < -TOLERANCE)
+            {
+                report(
+                    id,
+                    format!(
+                        "{what} crosses the midline: a bilateral muscle is drawn on the patient's left (x >= 0) and mirrored"
+                    ),
+                );
+            }
+            if let Some(p) = shape.polygon.iter().find(|p| !inside_body(**p)) {
+                report(
+                    id,
+                    format!(
+                        "{what} leaves the body outline near x {:.3}, y {:.3}",
+                        p.x, p.y
+                    ),
+                );
+            }
+            shapes.push((outline.view, shape));
+        }
+        for site in &muscle.sites {
+            let p = PatientPoint::new(site.x, site.y);
+            if !p.is_finite() {
+                report(
+                    id,
+                    format!(
+                        "site {:?} has a coordinate that is not a number",
+                        site.label
+                    ),
+                );
+                continue;
+            }
+            let inside = shapes
+                .iter()
+                .any(|(view, shape)| *view == site.view && shape.contains(p));
+            if !inside {
+                report(
+                    id,
+                    format!(
+                        "site {:?} at x {}, y {} is outside the muscle's {:?} outline",
+                        site.label, site.x, site.y, site.view
+                    ),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// Checks one outline's control points and returns its smoothed shape.
+fn check_outline(points: &[(f32, f32)]) -> Result<Shape, String> {
+    if points.len() < 3 {
+        return Err(format!(
+            "has {} points; an outline needs at least 3",
+            points.len()
+        ));
+    }
+    let control = to_points(points);
+    if let Some(p) = control.iter().find(|p| !p.is_finite()) {
+        return Err(format!("has a point that is not a finite number: {p:?}"));
+    }
+    if let Some(p) = control
+        .iter()
+        .find(|p| p.x.abs() > 0.5 || !(-0.05..=1.05).contains(&p.y))
+    {
+        return Err(format!(
+            "has a point outside the figure: x {}, y {}",
+            p.x, p.y
+        ));
+    }
+    let shape = Shape::from_control_points(&control);
+    if shape.area < MIN_AREA {
+        return Err(format!("encloses too small an area ({:.6})", shape.area));
+    }
+    if geometry::self_intersects(&shape.polygon) {
+        return Err("crosses itself once smoothed (reorder or space out its points)".to_owned());
+    }
+    Ok(shape)
+}

@@ -1,0 +1,104 @@
+//! The headless commands of the `triggermap` binary: `check`, `atlas` and `locate`.
+//!
+//! Each command writes to the given output and returns the process exit code, so that tests can
+//! run them without spawning a process.
+
+use crate::atlas::Atlas;
+use crate::geometry::PatientPoint;
+use crate::model::View;
+use crate::storage;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Exit code for success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code when a checked file is invalid or a command failed.
+pub const EXIT_INVALID: i32 = 1;
+/// Exit code for a usage error.
+pub const EXIT_USAGE: i32 = 2;
+
+/// `triggermap check FILE...`: one line per file; valid files summarised, invalid ones with their
+/// error. Returns [`EXIT_INVALID`] when any file is invalid.
+pub fn check(files: &[PathBuf], atlas: &Atlas, out: &mut dyn Write) -> std::io::Result<i32> {
+    let mut code = EXIT_OK;
+    for file in files {
+        match storage::load_visit(file, atlas) {
+            Ok(visit) => {
+                let muscles: BTreeSet<String> = visit
+                    .points
+                    .iter()
+                    .map(|p| match &p.muscle {
+                        Some(m) => format!("{} ({})", atlas.muscle_name(m), p.side.letter()),
+                        None => format!("unassigned ({})", p.side.letter()),
+                    })
+                    .collect();
+                let muscles: Vec<String> = muscles.into_iter().collect();
+                let patient = if visit.patient_id.is_empty() {
+                    "(no patient id)"
+                } else {
+                    visit.patient_id.as_str()
+                };
+                writeln!(
+                    out,
+                    "{}: ok: patient {}, {}, {} point{}, muscles: {}",
+                    file.display(),
+                    patient,
+                    visit.date_time.format("%Y-%m-%d %H:%M %:z"),
+                    visit.points.len(),
+                    if visit.points.len() == 1 { "" } else { "s" },
+                    if muscles.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        muscles.join(", ")
+                    }
+                )?;
+            }
+            Err(error) => {
+                writeln!(out, "{error}")?;
+                code = EXIT_INVALID;
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// `triggermap atlas`: every region, one per line: id, display name, side, views, group.
+pub fn atlas(atlas: &Atlas, out: &mut dyn Write) -> std::io::Result<i32> {
+    for muscle in atlas.muscles() {
+        let views: Vec<&str> = muscle.views.iter().map(|v| v.label()).collect();
+        for side in muscle.sides() {
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}",
+                muscle.id,
+                muscle.name,
+                side,
+                views.join(","),
+                muscle.group.label()
+            )?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// `triggermap locate --view front|back X Y`: the regions at that patient-frame point, best
+/// candidate first, one per line (id, display name, side), or `none`.
+pub fn locate(
+    atlas: &Atlas,
+    view: View,
+    x: f32,
+    y: f32,
+    out: &mut dyn Write,
+) -> std::io::Result<i32> {
+    let hits = atlas.regions_at(view, PatientPoint::new(x, y));
+    if hits.is_empty() {
+        writeln!(out, "none")?;
+    }
+    for index in hits {
+        let region = &atlas.regions()[index];
+        let muscle = atlas.muscle_of(region);
+        writeln!(out, "{}\t{}\t{}", muscle.id, muscle.name, region.side)?;
+    }
+    Ok(EXIT_OK)
+}

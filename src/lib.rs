@@ -1,0 +1,16 @@
+//! TriggerMap: chart myofascial trigger points on anatomical body maps.
+//!
+//! The library holds everything that is not drawing: the clinical data model ([`model`]), the
+//! anatomy atlas ([`atlas`]), the patient-frame geometry ([`geometry`]), versioned RON files
+//! ([`storage`]) and the headless commands ([`cli`]). The egui application lives in [`ui`] and
+//! depends on the rest; nothing else depends on [`ui`].
+
+pub mod atlas;
+pub mod cli;
+pub mod geometry;
+pub mod model;
+pub mod storage;
+pub mod ui;
+
+pub use atlas::Atlas;
+pub use model::{Side, TriggerPoint, View, Visit};

@@ -1,0 +1,82 @@
+//! The `triggermap` binary: the charting app, or a headless command.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use triggermap::atlas::Atlas;
+use triggermap::cli;
+use triggermap::model::View;
+
+/// Chart myofascial trigger points on anatomical body maps.
+#[derive(Parser)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
+struct Args {
+    /// A visit file to open in the app.
+    file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check visit files: one line per file, exit status 1 if any is invalid.
+    Check {
+        /// The visit files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List the atlas regions: id, name, side, views, group (tab-separated).
+    Atlas,
+    /// Name the regions at a point of the patient frame.
+    Locate {
+        /// front or back.
+        #[arg(long, value_parser = parse_view)]
+        view: View,
+        /// Distance from the midline as a fraction of height, + toward the patient's left.
+        #[arg(allow_negative_numbers = true)]
+        x: f32,
+        /// Fraction of height from the vertex (0) to the sole (1).
+        #[arg(allow_negative_numbers = true)]
+        y: f32,
+    },
+}
+
+fn parse_view(text: &str) -> Result<View, String> {
+    View::parse(text).ok_or_else(|| format!("{text:?} is not a view: use front or back"))
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let atlas = match Atlas::builtin() {
+        Ok(atlas) => atlas,
+        Err(error) => {
+            eprintln!("triggermap: the anatomy atlas is broken: {error}");
+            return ExitCode::from(cli::EXIT_INVALID as u8);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let result = match args.command {
+        Some(Command::Check { files }) => cli::check(&files, &atlas, &mut out),
+        Some(Command::Atlas) => cli::atlas(&atlas, &mut out),
+        Some(Command::Locate { view, x, y }) => cli::locate(&atlas, view, x, y, &mut out),
+        None => {
+            drop(out);
+            return match triggermap::ui::run(atlas, args.file) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("triggermap: cannot open the window: {error}");
+                    ExitCode::from(cli::EXIT_INVALID as u8)
+                }
+            };
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        // A closed pipe (`triggermap atlas | head`) is not an error worth a message.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("triggermap: {error}");
+            ExitCode::from(cli::EXIT_INVALID as u8)
+        }
+    }
+}

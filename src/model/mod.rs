@@ -1,0 +1,132 @@
+//! The clinical data model: a visit and the trigger points found at it.
+//!
+//! Plain serde types with no UI dependency. Sides are always the patient's; positions are in the
+//! patient frame of [`crate::geometry`].
+
+mod point;
+mod visit;
+
+pub use point::{Criteria, Criterion, PointId, Procedure, Status, Treatment, TriggerPoint};
+pub use visit::{Consent, Visit, VisitId};
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A side of the patient's body. Never a side of the screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Side {
+    /// The patient's left.
+    Left,
+    /// The patient's right.
+    Right,
+    /// On the midline (spine, sternum).
+    Midline,
+}
+
+impl Side {
+    /// The side a patient-frame `x` lies on (+x is the patient's left).
+    pub fn of_x(x: f32) -> Self {
+        if x > 0.0 {
+            Side::Left
+        } else if x < 0.0 {
+            Side::Right
+        } else {
+            Side::Midline
+        }
+    }
+
+    /// The other side; the midline is its own mirror.
+    pub fn mirror(self) -> Self {
+        match self {
+            Side::Left => Side::Right,
+            Side::Right => Side::Left,
+            Side::Midline => Side::Midline,
+        }
+    }
+
+    /// "Left", "Right" or "Midline".
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Left => "Left",
+            Side::Right => "Right",
+            Side::Midline => "Midline",
+        }
+    }
+
+    /// "L", "R" or "M", as printed beside a muscle name on the chart.
+    pub fn letter(self) -> &'static str {
+        match self {
+            Side::Left => "L",
+            Side::Right => "R",
+            Side::Midline => "M",
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One of the two body diagrams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum View {
+    /// Anterior view: the patient faces the viewer, so the patient's right is on the viewer's left.
+    Front,
+    /// Posterior view: the viewer looks at the patient's back; the patient's left is on the
+    /// viewer's left.
+    Back,
+}
+
+impl View {
+    /// Both views, front first.
+    pub const ALL: [View; 2] = [View::Front, View::Back];
+
+    /// "Front" or "Back".
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Front => "Front",
+            View::Back => "Back",
+        }
+    }
+
+    /// Parses "front" or "back" (any case).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "front" => Some(View::Front),
+            "back" => Some(View::Back),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for View {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A muscle's id in the atlas, e.g. `upper_trapezius`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MuscleId(pub String);
+
+impl MuscleId {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for MuscleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for MuscleId {
+    fn from(id: &str) -> Self {
+        MuscleId(id.to_owned())
+    }
+}

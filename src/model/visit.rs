@@ -1,0 +1,103 @@
+//! One visit: who, when, and the trigger points charted.
+
+use super::{PointId, TriggerPoint};
+use chrono::{DateTime, FixedOffset, Local};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+/// A visit's identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VisitId(pub Uuid);
+
+impl fmt::Display for VisitId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Whether and how consent to examination and treatment was recorded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Consent {
+    /// No consent recorded (yet).
+    #[default]
+    NotRecorded,
+    /// Verbal consent given.
+    Verbal,
+    /// Written consent signed.
+    Written,
+}
+
+impl Consent {
+    /// All values, in the order the UI offers them.
+    pub const ALL: [Consent; 3] = [Consent::NotRecorded, Consent::Verbal, Consent::Written];
+
+    /// Human-readable label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Consent::NotRecorded => "Not recorded",
+            Consent::Verbal => "Verbal",
+            Consent::Written => "Written",
+        }
+    }
+}
+
+/// One visit of one patient.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Visit {
+    /// Stable identity of this visit.
+    pub id: VisitId,
+    /// The patient's local identifier or pseudonym.
+    pub patient_id: String,
+    /// When the visit took place, with its UTC offset.
+    pub date_time: DateTime<FixedOffset>,
+    /// Who examined the patient.
+    #[serde(default)]
+    pub clinician: String,
+    /// Consent to examination and treatment.
+    #[serde(default)]
+    pub consent: Consent,
+    /// Free-text notes for the visit.
+    #[serde(default)]
+    pub notes: String,
+    /// The trigger points charted, in the order they were placed (their chart numbers).
+    #[serde(default)]
+    pub points: Vec<TriggerPoint>,
+}
+
+impl Visit {
+    /// A new, empty visit now, for no patient yet.
+    pub fn new_now() -> Self {
+        Visit {
+            id: VisitId(Uuid::new_v4()),
+            patient_id: String::new(),
+            date_time: Local::now().fixed_offset(),
+            clinician: String::new(),
+            consent: Consent::NotRecorded,
+            notes: String::new(),
+            points: Vec::new(),
+        }
+    }
+
+    /// The index of the point with this id.
+    pub fn index_of(&self, id: PointId) -> Option<usize> {
+        self.points.iter().position(|p| p.id == id)
+    }
+
+    /// The point with this id.
+    pub fn point(&self, id: PointId) -> Option<&TriggerPoint> {
+        self.points.iter().find(|p| p.id == id)
+    }
+
+    /// The point with this id, mutably.
+    pub fn point_mut(&mut self, id: PointId) -> Option<&mut TriggerPoint> {
+        self.points.iter_mut().find(|p| p.id == id)
+    }
+
+    /// The number shown on the chart for the point with this id (1-based).
+    pub fn number_of(&self, id: PointId) -> Option<usize> {
+        self.index_of(id).map(|i| i + 1)
+    }
+}
