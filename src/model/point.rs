@@ -34,18 +34,30 @@ pub enum Status {
     /// Not yet classified.
     #[default]
     Unclassified,
+    /// Carried over from the previous visit and not yet examined at this one.
+    ToReexamine,
+    /// Followed from a previous visit and no longer found.
+    Resolved,
 }
 
 impl Status {
     /// All statuses, in the order the UI offers them.
-    pub const ALL: [Status; 3] = [Status::Active, Status::Latent, Status::Unclassified];
+    pub const ALL: [Status; 5] = [
+        Status::Active,
+        Status::Latent,
+        Status::Unclassified,
+        Status::ToReexamine,
+        Status::Resolved,
+    ];
 
-    /// "Active", "Latent" or "Not classified".
+    /// "Active", "Latent", "Not classified", "To re-examine" or "Resolved".
     pub fn label(self) -> &'static str {
         match self {
             Status::Active => "Active",
             Status::Latent => "Latent",
             Status::Unclassified => "Not classified",
+            Status::ToReexamine => "To re-examine",
+            Status::Resolved => "Resolved",
         }
     }
 }
