@@ -7,6 +7,7 @@
 
 pub mod atlas;
 pub mod cli;
+pub mod editing;
 pub mod geometry;
 pub mod model;
 pub mod storage;

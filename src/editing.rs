@@ -1,0 +1,324 @@
+//! Editing a visit: every change is an [`Edit`], applied in one place that keeps the undo and redo
+//! history and knows whether the visit differs from what was last saved.
+
+use crate::geometry::PatientPoint;
+use crate::model::{MuscleId, PointId, Side, TriggerPoint, View, Visit};
+use std::time::{Duration, Instant};
+
+/// Consecutive edits of the same field of the same point within this time are one undo step,
+/// so that typing a word or dragging a slider is undone at once.
+pub const MERGE_WINDOW: Duration = Duration::from_secs(2);
+
+/// The most undo steps kept.
+pub const MAX_UNDO_STEPS: usize = 500;
+
+/// One change the user asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Place a new point.
+    AddPoint(TriggerPoint),
+    /// Move a point (the end of a drag), with the muscle and side identified where it landed.
+    MovePoint {
+        /// Which point.
+        id: PointId,
+        /// Where it now is.
+        pos: PatientPoint,
+        /// The muscle there, if any.
+        muscle: Option<MuscleId>,
+        /// The side there.
+        side: Side,
+    },
+    /// Assign a point to a muscle and side.
+    SetMuscle {
+        /// Which point.
+        id: PointId,
+        /// The muscle, or none.
+        muscle: Option<MuscleId>,
+        /// The side.
+        side: Side,
+    },
+    /// Replace a point's findings (from the form). `field` names what changed, so that a run of
+    /// edits to the same text or slider merges into one undo step.
+    UpdatePoint {
+        /// The point as it now is (same id).
+        point: Box<TriggerPoint>,
+        /// The form field that changed.
+        field: &'static str,
+    },
+    /// Delete a point.
+    DeletePoint(PointId),
+    /// Replace the visit's own fields (patient, date, clinician, consent, notes); its points are
+    /// kept as they are.
+    UpdateVisitDetails {
+        /// The visit carrying the new details.
+        details: Box<Visit>,
+        /// The form field that changed.
+        field: &'static str,
+    },
+}
+
+impl Edit {
+    /// The key under which consecutive edits merge into one undo step, if they may.
+    fn merge_key(&self) -> Option<(Option<PointId>, &'static str)> {
+        match self {
+            Edit::UpdatePoint { point, field } => Some((Some(point.id), field)),
+            Edit::UpdateVisitDetails { field, .. } => Some((None, field)),
+            _ => None,
+        }
+    }
+}
+
+/// A visit being edited, with its undo history.
+#[derive(Debug)]
+pub struct Document {
+    visit: Visit,
+    saved: Visit,
+    undo: Vec<UndoStep>,
+    redo: Vec<Visit>,
+}
+
+#[derive(Debug)]
+struct UndoStep {
+    before: Visit,
+    merge_key: Option<(Option<PointId>, &'static str)>,
+    at: Instant,
+}
+
+impl Document {
+    /// A document for `visit`, taken as saved.
+    pub fn new(visit: Visit) -> Self {
+        Document {
+            saved: visit.clone(),
+            visit,
+            undo: Vec::new(),
+            redo: Vec::new(),
+        }
+    }
+
+    /// The visit as it now is.
+    pub fn visit(&self) -> &Visit {
+        &self.visit
+    }
+
+    /// Whether the visit differs from what was last saved (undoing back to it makes it clean).
+    pub fn is_dirty(&self) -> bool {
+        self.visit != self.saved
+    }
+
+    /// Records that the visit as it now is has been saved.
+    pub fn mark_saved(&mut self) {
+        self.saved = self.visit.clone();
+    }
+
+    /// Whether there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Applies an edit as one undo step (merged with the previous step when it continues the same
+    /// field). Returns false, and changes nothing, when the edit names a point that does not
+    /// exist or would change nothing.
+    pub fn apply(&mut self, edit: Edit) -> bool {
+        self.apply_at(edit, Instant::now())
+    }
+
+    /// [`Document::apply`] at a given time (for tests of merging).
+    pub fn apply_at(&mut self, edit: Edit, now: Instant) -> bool {
+        let before = self.visit.clone();
+        let merge_key = edit.merge_key();
+        if !apply_to(&mut self.visit, edit) || self.visit == before {
+            self.visit = before;
+            return false;
+        }
+        let merges = merge_key.is_some()
+            && self.redo.is_empty()
+            && self.undo.last().is_some_and(|last| {
+                last.merge_key == merge_key && now.duration_since(last.at) < MERGE_WINDOW
+            });
+        if merges {
+            if let Some(last) = self.undo.last_mut() {
+                last.at = now;
+            }
+        } else {
+            self.undo.push(UndoStep {
+                before,
+                merge_key,
+                at: now,
+            });
+            if self.undo.len() > MAX_UNDO_STEPS {
+                self.undo.remove(0);
+            }
+        }
+        self.redo.clear();
+        true
+    }
+
+    /// Undoes the last step. Returns false if there was none.
+    pub fn undo(&mut self) -> bool {
+        match self.undo.pop() {
+            Some(step) => {
+                let now = std::mem::replace(&mut self.visit, step.before);
+                self.redo.push(now);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Redoes the last undone step. Returns false if there was none.
+    pub fn redo(&mut self) -> bool {
+        match self.redo.pop() {
+            Some(next) => {
+                let before = std::mem::replace(&mut self.visit, next);
+                self.undo.push(UndoStep {
+                    before,
+                    merge_key: None,
+                    at: Instant::now(),
+                });
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Applies `edit` to `visit`; false if it names a point that does not exist.
+fn apply_to(visit: &mut Visit, edit: Edit) -> bool {
+    match edit {
+        Edit::AddPoint(point) => {
+            if visit.index_of(point.id).is_some() {
+                return false;
+            }
+            visit.points.push(point);
+            true
+        }
+        Edit::MovePoint {
+            id,
+            pos,
+            muscle,
+            side,
+        } => match visit.point_mut(id) {
+            Some(point) => {
+                point.pos = pos;
+                point.muscle = muscle;
+                point.side = side;
+                true
+            }
+            None => false,
+        },
+        Edit::SetMuscle { id, muscle, side } => match visit.point_mut(id) {
+            Some(point) => {
+                point.muscle = muscle;
+                point.side = side;
+                true
+            }
+            None => false,
+        },
+        Edit::UpdatePoint { point, .. } => match visit.point_mut(point.id) {
+            Some(existing) => {
+                *existing = *point;
+                true
+            }
+            None => false,
+        },
+        Edit::DeletePoint(id) => match visit.index_of(id) {
+            Some(index) => {
+                visit.points.remove(index);
+                true
+            }
+            None => false,
+        },
+        Edit::UpdateVisitDetails { details, .. } => {
+            let points = std::mem::take(&mut visit.points);
+            *visit = Visit { points, ..*details };
+            true
+        }
+    }
+}
+
+/// Where a new point on `view` at `pos` belongs, by the atlas: the best candidate region's muscle
+/// and side, or no muscle and the side of `pos` when it lies in no region.
+pub fn identify(
+    atlas: &crate::atlas::Atlas,
+    view: View,
+    pos: PatientPoint,
+) -> (Option<MuscleId>, Side) {
+    match atlas.regions_at(view, pos).first() {
+        Some(&index) => {
+            let region = &atlas.regions()[index];
+            (Some(atlas.muscle_of(region).id.clone()), region.side)
+        }
+        None => (None, Side::of_x(pos.x)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+
+    fn point_at(x: f32) -> TriggerPoint {
+        TriggerPoint::new(
+            View::Back,
+            PatientPoint::new(x, 0.2),
+            Some(MuscleId::from("upper_trapezius")),
+            Side::of_x(x),
+        )
+    }
+
+    #[test]
+    fn add_undo_redo_and_dirty() {
+        let mut doc = Document::new(Visit::new_now());
+        assert!(!doc.is_dirty());
+        let p = point_at(0.07);
+        assert!(doc.apply(Edit::AddPoint(p.clone())));
+        assert!(doc.is_dirty());
+        assert!(doc.undo());
+        assert!(doc.visit().points.is_empty());
+        assert!(!doc.is_dirty(), "undoing back to the saved visit is clean");
+        assert!(doc.redo());
+        assert_eq!(doc.visit().points, vec![p]);
+    }
+
+    #[test]
+    fn typing_in_one_field_is_one_step_but_another_field_is_not() {
+        let mut doc = Document::new(Visit::new_now());
+        let mut p = point_at(0.07);
+        doc.apply(Edit::AddPoint(p.clone()));
+        let t0 = Instant::now();
+        for (i, text) in ["a", "ac", "ach", "ache"].iter().enumerate() {
+            p.referred_pain = text.to_string();
+            let edit = Edit::UpdatePoint {
+                point: Box::new(p.clone()),
+                field: "referred_pain",
+            };
+            assert!(doc.apply_at(edit, t0 + Duration::from_millis(300 * i as u64)));
+        }
+        p.status = Status::Active;
+        doc.apply_at(
+            Edit::UpdatePoint {
+                point: Box::new(p.clone()),
+                field: "status",
+            },
+            t0 + Duration::from_secs(1),
+        );
+        assert!(doc.undo());
+        assert_eq!(doc.visit().points[0].referred_pain, "ache");
+        assert!(doc.undo());
+        assert_eq!(doc.visit().points[0].referred_pain, "");
+        assert!(doc.undo());
+        assert!(doc.visit().points.is_empty());
+    }
+
+    #[test]
+    fn edits_naming_missing_points_change_nothing() {
+        let mut doc = Document::new(Visit::new_now());
+        assert!(!doc.apply(Edit::DeletePoint(PointId::new_random())));
+        assert!(!doc.can_undo());
+    }
+}

@@ -1,0 +1,688 @@
+//! The application shell: panels, menus, commands, files and dialogs around the chart.
+
+use super::canvas::{self, CanvasAction, CanvasState, Layout};
+use super::commands::Command;
+use super::file_dialog::{FileAnswer, FilePicker, FileRequest};
+use super::{inspector, point_list, style, visit_form};
+use crate::atlas::Atlas;
+use crate::editing::{Document, Edit};
+use crate::model::{PointId, Status, View, Visit};
+use crate::storage;
+use egui::{Id, Ui};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What to do once the user has dealt with unsaved changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterConfirm {
+    /// Start a new visit.
+    New,
+    /// Ask for a file to open.
+    Open,
+    /// Close the window.
+    Close,
+}
+
+/// A modal dialog in front of the app.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dialog {
+    /// "Save changes?" before New, Open or closing.
+    UnsavedChanges(AfterConfirm),
+    /// No native file dialog could be shown: the user types a path.
+    TypePath {
+        /// What the path is for.
+        request: FileRequest,
+        /// The path typed so far.
+        text: String,
+    },
+    /// Something went wrong; nothing was changed.
+    Error(String),
+}
+
+/// The TriggerMap app.
+pub struct TriggerMapApp {
+    atlas: Arc<Atlas>,
+    doc: Document,
+    path: Option<PathBuf>,
+    selected: Option<PointId>,
+    /// The chart's layout, cameras and drag.
+    pub canvas: CanvasState,
+    inspector: inspector::InspectorState,
+    visit_form: visit_form::VisitFormState,
+    picker: Box<dyn FilePicker>,
+    dialog: Option<Dialog>,
+    /// What to do after the current Save As succeeds (from the unsaved-changes dialog).
+    after_save: Option<AfterConfirm>,
+    status: String,
+    close_confirmed: bool,
+    title: String,
+}
+
+impl TriggerMapApp {
+    /// A new app with an empty visit.
+    pub fn new(atlas: Arc<Atlas>, picker: Box<dyn FilePicker>) -> Self {
+        TriggerMapApp {
+            atlas,
+            doc: Document::new(Visit::new_now()),
+            path: None,
+            selected: None,
+            canvas: CanvasState::default(),
+            inspector: inspector::InspectorState::default(),
+            visit_form: visit_form::VisitFormState::default(),
+            picker,
+            dialog: None,
+            after_save: None,
+            status: "Click on the body chart where the knot is.".to_owned(),
+            close_confirmed: false,
+            title: String::new(),
+        }
+    }
+
+    /// The visit being edited.
+    pub fn visit(&self) -> &Visit {
+        self.doc.visit()
+    }
+
+    /// The file the visit was opened from or saved to.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The selected point.
+    pub fn selected(&self) -> Option<PointId> {
+        self.selected
+    }
+
+    /// Whether the visit has changes not yet saved.
+    pub fn is_dirty(&self) -> bool {
+        self.doc.is_dirty()
+    }
+
+    /// The dialog in front, if any.
+    pub fn dialog(&self) -> Option<&Dialog> {
+        self.dialog.as_ref()
+    }
+
+    /// The line in the status bar.
+    pub fn status(&self) -> &str {
+        &self.status
+    }
+
+    /// Opens a visit file, replacing the current visit (the caller has dealt with unsaved
+    /// changes). On error nothing changes and the error is shown.
+    pub fn open_path(&mut self, path: &Path) {
+        match storage::load_visit(path, &self.atlas) {
+            Ok(visit) => {
+                self.status = format!("Opened {} ({} points).", path.display(), visit.points.len());
+                self.doc = Document::new(visit);
+                self.path = Some(path.to_owned());
+                self.selected = None;
+            }
+            Err(error) => {
+                self.status = "The file could not be opened; nothing was changed.".to_owned();
+                self.dialog = Some(Dialog::Error(error.to_string()));
+            }
+        }
+    }
+
+    /// Saves to `path`; true on success. On error the visit stays unsaved and the error is shown.
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        match storage::save_visit(path, self.doc.visit()) {
+            Ok(()) => {
+                self.doc.mark_saved();
+                self.path = Some(path.to_owned());
+                self.status = format!("Saved {}.", path.display());
+                true
+            }
+            Err(error) => {
+                self.dialog = Some(Dialog::Error(format!(
+                    "The visit was NOT saved.\n\n{error}"
+                )));
+                false
+            }
+        }
+    }
+
+    /// Runs a command as if chosen from the menu.
+    pub fn run_command(&mut self, command: Command, ctx: &egui::Context) {
+        match command {
+            Command::New => self.confirm_then(AfterConfirm::New, ctx),
+            Command::Open => self.confirm_then(AfterConfirm::Open, ctx),
+            Command::Save => {
+                self.save(ctx);
+            }
+            Command::SaveAs => self.request_save_as(ctx),
+            Command::Undo => {
+                if self.doc.undo() {
+                    self.status = "Undone.".to_owned();
+                    self.forget_missing_selection();
+                }
+            }
+            Command::Redo => {
+                if self.doc.redo() {
+                    self.status = "Redone.".to_owned();
+                    self.forget_missing_selection();
+                }
+            }
+            Command::DeletePoint => {
+                if let Some(id) = self.selected {
+                    self.apply(Edit::DeletePoint(id));
+                    self.selected = None;
+                }
+            }
+            Command::SelectPrevious | Command::SelectNext => self.step_selection(command),
+        }
+    }
+
+    /// Applies an edit as one undo step.
+    pub fn apply(&mut self, edit: Edit) {
+        let describe = match &edit {
+            Edit::AddPoint(p) => Some(format!(
+                "Placed point {} in {} ({}).",
+                self.doc.visit().points.len() + 1,
+                p.muscle
+                    .as_ref()
+                    .map_or("no muscle", |m| self.atlas.muscle_name(m)),
+                p.side
+            )),
+            Edit::MovePoint { muscle, side, .. } => Some(format!(
+                "Moved the point to {} ({side}).",
+                muscle
+                    .as_ref()
+                    .map_or("no muscle", |m| self.atlas.muscle_name(m))
+            )),
+            Edit::DeletePoint(_) => Some("Deleted the point.".to_owned()),
+            _ => None,
+        };
+        if self.doc.apply(edit)
+            && let Some(text) = describe
+        {
+            self.status = text;
+        }
+    }
+
+    fn forget_missing_selection(&mut self) {
+        if let Some(id) = self.selected
+            && self.doc.visit().point(id).is_none()
+        {
+            self.selected = None;
+        }
+    }
+
+    fn step_selection(&mut self, command: Command) {
+        let points = &self.doc.visit().points;
+        if points.is_empty() {
+            return;
+        }
+        let current = self.selected.and_then(|id| self.doc.visit().index_of(id));
+        let next = match (command, current) {
+            (Command::SelectPrevious, Some(i)) => i.saturating_sub(1),
+            (Command::SelectPrevious, None) => points.len() - 1,
+            (_, Some(i)) => (i + 1).min(points.len() - 1),
+            (_, None) => 0,
+        };
+        self.selected = Some(points[next].id);
+    }
+
+    fn confirm_then(&mut self, after: AfterConfirm, ctx: &egui::Context) {
+        if self.doc.is_dirty() {
+            self.dialog = Some(Dialog::UnsavedChanges(after));
+        } else {
+            self.proceed(after, ctx);
+        }
+    }
+
+    fn proceed(&mut self, after: AfterConfirm, ctx: &egui::Context) {
+        match after {
+            AfterConfirm::New => {
+                self.doc = Document::new(Visit::new_now());
+                self.path = None;
+                self.selected = None;
+                self.status = "New visit.".to_owned();
+            }
+            AfterConfirm::Open => self.picker.request(FileRequest::Open, ctx),
+            AfterConfirm::Close => {
+                self.close_confirmed = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    /// Saves to the current file, or asks where. True if it was saved now.
+    fn save(&mut self, ctx: &egui::Context) -> bool {
+        match self.path.clone() {
+            Some(path) => self.save_to(&path),
+            None => {
+                self.request_save_as(ctx);
+                false
+            }
+        }
+    }
+
+    fn request_save_as(&mut self, ctx: &egui::Context) {
+        let visit = self.doc.visit();
+        let patient = if visit.patient_id.trim().is_empty() {
+            "visit".to_owned()
+        } else {
+            visit
+                .patient_id
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
+        };
+        let suggested_name = format!("{}-{}.ron", patient, visit.date_time.format("%Y-%m-%d"));
+        let folder = self
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_owned);
+        self.picker.request(
+            FileRequest::SaveAs {
+                suggested_name,
+                folder,
+            },
+            ctx,
+        );
+    }
+
+    fn answer_file_request(
+        &mut self,
+        request: FileRequest,
+        answer: FileAnswer,
+        ctx: &egui::Context,
+    ) {
+        match answer {
+            FileAnswer::Chosen(path) => self.use_chosen_path(request, &path, ctx),
+            FileAnswer::Cancelled => {
+                self.after_save = None;
+                self.status = "Cancelled.".to_owned();
+            }
+            FileAnswer::Unavailable => {
+                let text = match &request {
+                    FileRequest::Open => String::new(),
+                    FileRequest::SaveAs {
+                        suggested_name,
+                        folder,
+                    } => folder
+                        .clone()
+                        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
+                        .join(suggested_name)
+                        .display()
+                        .to_string(),
+                };
+                self.dialog = Some(Dialog::TypePath { request, text });
+            }
+        }
+    }
+
+    fn use_chosen_path(&mut self, request: FileRequest, path: &Path, ctx: &egui::Context) {
+        match request {
+            FileRequest::Open => self.open_path(path),
+            FileRequest::SaveAs { .. } => {
+                let path = if path.extension().is_none() {
+                    path.with_extension("ron")
+                } else {
+                    path.to_owned()
+                };
+                if self.save_to(&path)
+                    && let Some(after) = self.after_save.take()
+                {
+                    self.proceed(after, ctx);
+                }
+            }
+        }
+    }
+
+    /// The whole window's UI. eframe and the UI tests both call this.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        if let Some((request, answer)) = self.picker.poll() {
+            self.answer_file_request(request, answer, &ctx);
+        }
+        self.handle_close_request(&ctx);
+        if self.dialog.is_none() {
+            for command in Command::pressed(&ctx) {
+                self.run_command(command, &ctx);
+            }
+        }
+
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::Panel::left("visit")
+            .resizable(true)
+            .default_size(310.0)
+            .min_size(240.0)
+            .show(ui, |ui| self.left_panel(ui));
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(360.0)
+            .min_size(280.0)
+            .show(ui, |ui| self.right_panel(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
+            let actions = canvas::show(
+                ui,
+                &mut self.canvas,
+                &self.atlas,
+                self.doc.visit(),
+                self.selected,
+            );
+            for action in actions {
+                match action {
+                    CanvasAction::Select(id) => self.selected = id,
+                    CanvasAction::Edit(edit) => self.apply(edit),
+                }
+            }
+        });
+        self.show_dialog(&ctx);
+        self.update_title(&ctx);
+    }
+
+    fn handle_close_request(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.doc.is_dirty()
+            && !self.close_confirmed
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::UnsavedChanges(AfterConfirm::Close));
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let name = self
+            .path
+            .as_deref()
+            .and_then(Path::file_name)
+            .map_or("Untitled visit".to_owned(), |n| {
+                n.to_string_lossy().into_owned()
+            });
+        let title = format!(
+            "{}{} — TriggerMap",
+            if self.doc.is_dirty() { "• " } else { "" },
+            name
+        );
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    fn menu_bar(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                for command in [Command::New, Command::Open, Command::Save, Command::SaveAs] {
+                    self.command_button(ui, command, &ctx);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                for command in [Command::Undo, Command::Redo, Command::DeletePoint] {
+                    self.command_button(ui, command, &ctx);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                ui.checkbox(&mut self.canvas.show_deep, "Outline deep muscles");
+                if ui.button("Reset zoom").clicked() {
+                    self.canvas.reset_cameras();
+                }
+            });
+            ui.separator();
+            for (layout, label) in [
+                (Layout::Both, "Front + back"),
+                (Layout::Single(View::Front), "Front"),
+                (Layout::Single(View::Back), "Back"),
+            ] {
+                if ui
+                    .selectable_label(self.canvas.layout == layout, label)
+                    .clicked()
+                {
+                    self.canvas.layout = layout;
+                }
+            }
+            ui.separator();
+            for view in self.canvas.shown_views() {
+                ui.weak(view.label());
+                if ui
+                    .small_button("+")
+                    .on_hover_text(format!(
+                        "Zoom in on the {} view (or the mouse wheel)",
+                        view.label()
+                    ))
+                    .clicked()
+                {
+                    self.canvas.zoom_by(view, 1.25);
+                }
+                if ui
+                    .small_button("−")
+                    .on_hover_text(format!("Zoom out of the {} view", view.label()))
+                    .clicked()
+                {
+                    self.canvas.zoom_by(view, 0.8);
+                }
+            }
+            if ui
+                .small_button("Fit")
+                .on_hover_text("Show the whole figure")
+                .clicked()
+            {
+                self.canvas.reset_cameras();
+            }
+            ui.separator();
+            legend(ui);
+        });
+    }
+
+    fn command_button(&mut self, ui: &mut Ui, command: Command, ctx: &egui::Context) {
+        let enabled = match command {
+            Command::Undo => self.doc.can_undo(),
+            Command::Redo => self.doc.can_redo(),
+            Command::DeletePoint => self.selected.is_some(),
+            Command::Open | Command::SaveAs | Command::Save | Command::New => {
+                !self.picker.is_pending()
+            }
+            Command::SelectPrevious | Command::SelectNext => true,
+        };
+        let shortcut = command
+            .shortcuts()
+            .first()
+            .map(|s| ctx.format_shortcut(s))
+            .unwrap_or_default();
+        let button = egui::Button::new(command.label()).shortcut_text(shortcut);
+        if ui.add_enabled(enabled, button).clicked() {
+            self.run_command(command, ctx);
+        }
+    }
+
+    fn status_bar(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            let file = self
+                .path
+                .as_deref()
+                .map_or("not saved yet".to_owned(), |p| p.display().to_string());
+            ui.weak(file);
+            if self.doc.is_dirty() {
+                ui.colored_label(ui.visuals().warn_fg_color, "unsaved changes");
+            }
+            ui.separator();
+            ui.label(&self.status);
+        });
+    }
+
+    fn left_panel(&mut self, ui: &mut Ui) {
+        ui.add_space(4.0);
+        ui.heading("Visit");
+        if let Some(edit) = visit_form::show(ui, &mut self.visit_form, self.doc.visit()) {
+            self.apply(edit);
+        }
+        ui.separator();
+        let visit = self.doc.visit();
+        let active = visit
+            .points
+            .iter()
+            .filter(|p| p.status == Status::Active)
+            .count();
+        let latent = visit
+            .points
+            .iter()
+            .filter(|p| p.status == Status::Latent)
+            .count();
+        ui.horizontal(|ui| {
+            ui.heading("Points");
+            ui.weak(format!(
+                "{} in all · {active} active · {latent} latent",
+                visit.points.len()
+            ));
+        });
+        if let Some(id) = point_list::show(ui, &self.atlas, self.doc.visit(), self.selected) {
+            self.selected = Some(id);
+        }
+    }
+
+    fn right_panel(&mut self, ui: &mut Ui) {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            let point = self.selected.and_then(|id| self.doc.visit().point(id)).cloned();
+            match point {
+                Some(point) => {
+                    let output = inspector::show(
+                        ui,
+                        &mut self.inspector,
+                        &self.atlas,
+                        self.doc.visit(),
+                        &point,
+                    );
+                    if let Some(edit) = output.edit {
+                        self.apply(edit);
+                    }
+                    if output.delete {
+                        self.apply(Edit::DeletePoint(point.id));
+                        self.selected = None;
+                    }
+                }
+                None => {
+                    ui.add_space(8.0);
+                    ui.heading("No point selected");
+                    ui.label("Click on a muscle of the chart to place a trigger point there, or pick a point in the list.");
+                    ui.add_space(6.0);
+                    ui.weak("Drag a point to move it. Wheel to zoom, drag the background to pan.");
+                    ui.weak("Front view: the patient's right is on your left. Back view: the patient's left is on your left.");
+                }
+            }
+        });
+    }
+
+    fn show_dialog(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = self.dialog.clone() else {
+            return;
+        };
+        let mut close = false;
+        let mut then: Option<Box<dyn FnOnce(&mut Self)>> = None;
+        let modal = egui::Modal::new(Id::unique("dialog")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            match &dialog {
+                Dialog::UnsavedChanges(after) => {
+                    ui.heading("Save changes to this visit?");
+                    ui.label("The visit has changes that are not saved yet.");
+                    ui.add_space(8.0);
+                    let after = *after;
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() {
+                            close = true;
+                            then = Some(Box::new(move |app: &mut Self| {
+                                let ctx = ctx.clone();
+                                if app.path.is_some() {
+                                    if app.save(&ctx) {
+                                        app.proceed(after, &ctx);
+                                    }
+                                } else {
+                                    app.after_save = Some(after);
+                                    app.request_save_as(&ctx);
+                                }
+                            }));
+                        }
+                        if ui.button("Don't save").clicked() {
+                            close = true;
+                            then = Some(Box::new(move |app: &mut Self| {
+                                let ctx = ctx.clone();
+                                app.proceed(after, &ctx);
+                            }));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::TypePath { request, text } => {
+                    let mut text = text.clone();
+                    let verb = match request {
+                        FileRequest::Open => "open",
+                        FileRequest::SaveAs { .. } => "save to",
+                    };
+                    ui.heading(format!("File to {verb}"));
+                    ui.label("No file dialog is available on this system. Type the path:");
+                    let edit = ui.add(egui::TextEdit::singleline(&mut text).desired_width(480.0));
+                    let entered =
+                        edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    ui.horizontal(|ui| {
+                        if (ui.button("OK").clicked() || entered) && !text.trim().is_empty() {
+                            close = true;
+                            let request = request.clone();
+                            let path = PathBuf::from(text.trim());
+                            then = Some(Box::new(move |app: &mut Self| {
+                                let ctx = ctx.clone();
+                                app.use_chosen_path(request, &path, &ctx);
+                            }));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                            then = Some(Box::new(|app: &mut Self| app.after_save = None));
+                        }
+                    });
+                    if !close {
+                        self.dialog = Some(Dialog::TypePath {
+                            request: request.clone(),
+                            text,
+                        });
+                    }
+                }
+                Dialog::Error(message) => {
+                    ui.heading("Problem");
+                    ui.label(egui::RichText::new(message).monospace());
+                    ui.add_space(8.0);
+                    if ui.button("OK").clicked() {
+                        close = true;
+                    }
+                }
+            }
+        });
+        if modal.should_close() {
+            close = true;
+        }
+        if close {
+            self.dialog = None;
+            if let Some(then) = then {
+                then(self);
+            }
+        }
+    }
+}
+
+/// The key to the point markers.
+fn legend(ui: &mut Ui) {
+    for status in [Status::Active, Status::Latent, Status::Unclassified] {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::hover());
+        style::draw_legend_marker(ui.painter(), rect.center(), 13.0, status);
+        ui.label(status.label())
+            .on_hover_text(style::status_shape_name(status));
+    }
+}
+
+impl eframe::App for TriggerMapApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}

@@ -1,0 +1,136 @@
+//! The app's commands: one enum with labels and keyboard shortcuts, from which the menus are built
+//! and the shortcuts are read.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+/// Something the user can ask the app to do from a menu or a shortcut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    /// Start a new, empty visit.
+    New,
+    /// Open a visit file.
+    Open,
+    /// Save the visit to its file.
+    Save,
+    /// Save the visit to a new file.
+    SaveAs,
+    /// Undo the last change.
+    Undo,
+    /// Redo the last undone change.
+    Redo,
+    /// Delete the selected point.
+    DeletePoint,
+    /// Select the previous point in the list.
+    SelectPrevious,
+    /// Select the next point in the list.
+    SelectNext,
+}
+
+const fn shortcut(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+const CTRL_SHIFT: Modifiers = Modifiers {
+    shift: true,
+    ..Modifiers::COMMAND
+};
+
+impl Command {
+    /// Every command, in menu order.
+    pub const ALL: [Command; 9] = [
+        Command::New,
+        Command::Open,
+        Command::Save,
+        Command::SaveAs,
+        Command::Undo,
+        Command::Redo,
+        Command::DeletePoint,
+        Command::SelectPrevious,
+        Command::SelectNext,
+    ];
+
+    /// The menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Command::New => "New visit",
+            Command::Open => "Open…",
+            Command::Save => "Save",
+            Command::SaveAs => "Save as…",
+            Command::Undo => "Undo",
+            Command::Redo => "Redo",
+            Command::DeletePoint => "Delete point",
+            Command::SelectPrevious => "Previous point",
+            Command::SelectNext => "Next point",
+        }
+    }
+
+    /// The keyboard shortcuts, the one shown in menus first.
+    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        const NEW: [KeyboardShortcut; 1] = [shortcut(Modifiers::COMMAND, Key::N)];
+        const OPEN: [KeyboardShortcut; 1] = [shortcut(Modifiers::COMMAND, Key::O)];
+        const SAVE: [KeyboardShortcut; 1] = [shortcut(Modifiers::COMMAND, Key::S)];
+        const SAVE_AS: [KeyboardShortcut; 1] = [shortcut(CTRL_SHIFT, Key::S)];
+        const UNDO: [KeyboardShortcut; 1] = [shortcut(Modifiers::COMMAND, Key::Z)];
+        const REDO: [KeyboardShortcut; 2] = [
+            shortcut(CTRL_SHIFT, Key::Z),
+            shortcut(Modifiers::COMMAND, Key::Y),
+        ];
+        const DELETE: [KeyboardShortcut; 1] = [shortcut(Modifiers::NONE, Key::Delete)];
+        const PREVIOUS: [KeyboardShortcut; 1] = [shortcut(Modifiers::NONE, Key::ArrowUp)];
+        const NEXT: [KeyboardShortcut; 1] = [shortcut(Modifiers::NONE, Key::ArrowDown)];
+        match self {
+            Command::New => &NEW,
+            Command::Open => &OPEN,
+            Command::Save => &SAVE,
+            Command::SaveAs => &SAVE_AS,
+            Command::Undo => &UNDO,
+            Command::Redo => &REDO,
+            Command::DeletePoint => &DELETE,
+            Command::SelectPrevious => &PREVIOUS,
+            Command::SelectNext => &NEXT,
+        }
+    }
+
+    /// The commands whose shortcut was pressed this frame, consuming those key presses. Nothing
+    /// while the user is typing in a text field: the keys belong to the text there.
+    pub fn pressed(ctx: &egui::Context) -> Vec<Command> {
+        if ctx.text_edit_focused() {
+            return Vec::new();
+        }
+        // egui matches Ctrl+S inside Ctrl+Shift+S, so the shortcuts with more modifiers are
+        // tried first.
+        let mut all: Vec<(Command, KeyboardShortcut)> = Command::ALL
+            .iter()
+            .flat_map(|&c| c.shortcuts().iter().map(move |&s| (c, s)))
+            .collect();
+        all.sort_by_key(|(_, s)| std::cmp::Reverse(modifier_count(s.modifiers)));
+        ctx.input_mut(|input| {
+            all.into_iter()
+                .filter(|(_, s)| input.consume_shortcut(s))
+                .map(|(c, _)| c)
+                .collect()
+        })
+    }
+}
+
+fn modifier_count(m: Modifiers) -> u8 {
+    u8::from(m.alt) + u8::from(m.shift) + u8::from(m.ctrl || m.command || m.mac_cmd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_commands_share_a_shortcut() {
+        let mut seen = std::collections::HashSet::new();
+        for command in Command::ALL {
+            for s in command.shortcuts() {
+                assert!(
+                    seen.insert((s.modifiers.shift, s.modifiers.command, s.logical_key)),
+                    "{command:?} reuses a shortcut"
+                );
+            }
+        }
+    }
+}

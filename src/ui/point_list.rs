@@ -1,0 +1,54 @@
+//! The list of points that mirrors the chart: one row per point, selectable by click or keyboard.
+
+use super::style;
+use crate::atlas::Atlas;
+use crate::model::{PointId, TriggerPoint, Visit};
+use egui::{Sense, Ui, vec2};
+
+/// The text of a point's row: "3. Upper trapezius · Left · Active".
+pub fn row_label(atlas: &Atlas, number: usize, point: &TriggerPoint) -> String {
+    let muscle = point
+        .muscle
+        .as_ref()
+        .map_or("No muscle assigned", |m| atlas.muscle_name(m));
+    format!(
+        "{number}. {muscle} · {} · {}",
+        point.side,
+        point.status.label()
+    )
+}
+
+/// Shows the list; returns the point the user selected in it this frame, if any.
+pub fn show(
+    ui: &mut Ui,
+    atlas: &Atlas,
+    visit: &Visit,
+    selected: Option<PointId>,
+) -> Option<PointId> {
+    let mut clicked = None;
+    if visit.points.is_empty() {
+        ui.weak("No points yet. Click on the body chart where the knot is.");
+        return None;
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("point_list")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for (index, point) in visit.points.iter().enumerate() {
+                let is_selected = selected == Some(point.id);
+                ui.horizontal(|ui| {
+                    let (rect, _) = ui.allocate_exact_size(vec2(18.0, 18.0), Sense::hover());
+                    style::draw_legend_marker(ui.painter(), rect.center(), 14.0, point.status);
+                    let response =
+                        ui.selectable_label(is_selected, row_label(atlas, index + 1, point));
+                    if is_selected && response.gained_focus() {
+                        response.scroll_to_me(None);
+                    }
+                    if response.clicked() {
+                        clicked = Some(point.id);
+                    }
+                });
+            }
+        });
+    clicked
+}

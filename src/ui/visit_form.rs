@@ -1,0 +1,117 @@
+//! The visit's own fields: patient, date and time, clinician, consent, notes.
+
+use crate::editing::Edit;
+use crate::model::{Consent, Visit};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
+use egui::Ui;
+
+/// How dates are typed and shown.
+const DATE_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+/// State kept between frames: the date as typed, which may not parse yet.
+#[derive(Debug, Default)]
+pub struct VisitFormState {
+    date_text: String,
+    date_shown_for: Option<DateTime<FixedOffset>>,
+}
+
+/// Shows the form; returns the edit when a field changed.
+pub fn show(ui: &mut Ui, state: &mut VisitFormState, visit: &Visit) -> Option<Edit> {
+    let mut edited = visit.clone();
+    edited.points.clear();
+    let mut field = None;
+    if state.date_shown_for != Some(visit.date_time) {
+        state.date_text = visit.date_time.format(DATE_FORMAT).to_string();
+        state.date_shown_for = Some(visit.date_time);
+    }
+    egui::Grid::new("visit_form").num_columns(2).show(ui, |ui| {
+        ui.label("Patient ID");
+        if ui
+            .add(
+                egui::TextEdit::singleline(&mut edited.patient_id)
+                    .hint_text("local id or pseudonym"),
+            )
+            .changed()
+        {
+            field = Some("patient_id");
+        }
+        ui.end_row();
+
+        ui.label("Date and time");
+        ui.horizontal(|ui| {
+            let response = ui.add(
+                egui::TextEdit::singleline(&mut state.date_text)
+                    .desired_width(120.0)
+                    .hint_text("YYYY-MM-DD HH:MM"),
+            );
+            match parse_date(&state.date_text, visit.date_time.offset()) {
+                Some(date) => {
+                    if response.changed() && date != visit.date_time {
+                        edited.date_time = date;
+                        state.date_shown_for = Some(date);
+                        field = Some("date_time");
+                    }
+                    ui.weak(visit.date_time.format("UTC%:z").to_string());
+                }
+                None => {
+                    ui.colored_label(ui.visuals().error_fg_color, "YYYY-MM-DD HH:MM");
+                }
+            }
+        });
+        ui.end_row();
+
+        ui.label("Clinician");
+        if ui.text_edit_singleline(&mut edited.clinician).changed() {
+            field = Some("clinician");
+        }
+        ui.end_row();
+
+        ui.label("Consent");
+        egui::ComboBox::from_id_salt("consent")
+            .selected_text(edited.consent.label())
+            .show_ui(ui, |ui| {
+                for consent in Consent::ALL {
+                    if ui
+                        .selectable_label(edited.consent == consent, consent.label())
+                        .clicked()
+                    {
+                        edited.consent = consent;
+                        field = Some("consent");
+                    }
+                }
+            });
+        ui.end_row();
+
+        ui.label("Notes");
+        if ui
+            .add(egui::TextEdit::multiline(&mut edited.notes).desired_rows(2))
+            .changed()
+        {
+            field = Some("visit_notes");
+        }
+        ui.end_row();
+    });
+    field.map(|field| Edit::UpdateVisitDetails {
+        details: Box::new(edited),
+        field,
+    })
+}
+
+/// Parses "YYYY-MM-DD HH:MM" in the visit's UTC offset; None for a date that does not exist.
+fn parse_date(text: &str, offset: &FixedOffset) -> Option<DateTime<FixedOffset>> {
+    let naive = NaiveDateTime::parse_from_str(text.trim(), DATE_FORMAT).ok()?;
+    offset.from_local_datetime(&naive).single()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_that_do_not_exist_are_refused() {
+        let utc = FixedOffset::east_opt(0).expect("zero offset");
+        assert!(parse_date("2026-11-27 09:30", &utc).is_some());
+        assert!(parse_date("2026-02-30 09:30", &utc).is_none());
+        assert!(parse_date("yesterday", &utc).is_none());
+    }
+}
