@@ -434,8 +434,8 @@ impl TriggerMapApp {
             ui.separator();
             for (layout, label) in [
                 (Layout::Both, "Front + back"),
-                (Layout::Single(View::Front), "Front"),
-                (Layout::Single(View::Back), "Back"),
+                (Layout::Single(View::Front), "Front only"),
+                (Layout::Single(View::Back), "Back only"),
             ] {
                 if ui
                     .selectable_label(self.canvas.layout == layout, label)

@@ -115,10 +115,20 @@ impl FilePicker for NativePicker {
 #[derive(Default)]
 pub struct ScriptedPicker {
     /// Answers given to the next requests, in order; `Cancelled` once they run out.
-    pub answers: std::collections::VecDeque<FileAnswer>,
+    answers: std::collections::VecDeque<FileAnswer>,
     /// Every request made.
     pub requests: Vec<FileRequest>,
     answered: Option<(FileRequest, FileAnswer)>,
+}
+
+impl ScriptedPicker {
+    /// A picker that gives these answers to the next requests, in order.
+    pub fn new(answers: impl IntoIterator<Item = FileAnswer>) -> Self {
+        ScriptedPicker {
+            answers: answers.into_iter().collect(),
+            ..ScriptedPicker::default()
+        }
+    }
 }
 
 impl FilePicker for ScriptedPicker {

@@ -136,9 +136,10 @@ pub fn show(
         ui.end_row();
     });
 
-    ui.label("Referred pain");
+    let label = ui.label("Referred pain");
     if ui
         .add(egui::TextEdit::singleline(&mut edited.referred_pain).desired_width(f32::INFINITY))
+        .labelled_by(label.id)
         .changed()
     {
         field = Some("referred_pain");
@@ -152,13 +153,14 @@ pub fn show(
             }
         });
     }
-    ui.label("Notes");
+    let label = ui.label("Notes");
     if ui
         .add(
             egui::TextEdit::multiline(&mut edited.notes)
                 .desired_rows(2)
                 .desired_width(f32::INFINITY),
         )
+        .labelled_by(label.id)
         .changed()
     {
         field = Some("notes");
@@ -190,7 +192,7 @@ fn muscle_section(
         .map_or("No muscle assigned", |m| atlas.muscle_name(m))
         .to_owned();
     ui.horizontal(|ui| {
-        ui.label("Muscle");
+        let label = ui.label("Muscle");
         egui::ComboBox::from_id_salt("muscle")
             .selected_text(current)
             .width(230.0)
@@ -219,7 +221,9 @@ fn muscle_section(
                         *field = Some("muscle");
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
     });
     ui.horizontal(|ui| {
         ui.label("Patient's side");
@@ -401,12 +405,13 @@ fn treatment_fields(ui: &mut Ui, treatment: &mut Treatment) -> bool {
             });
             ui.end_row();
         }
-        ui.label("Notes");
+        let label = ui.label("Notes");
         changed |= ui
             .add(
                 egui::TextEdit::singleline(&mut treatment.notes)
                     .hint_text("response, adverse events"),
             )
+            .labelled_by(label.id)
             .changed();
         ui.end_row();
     });

@@ -25,25 +25,28 @@ pub fn show(ui: &mut Ui, state: &mut VisitFormState, visit: &Visit) -> Option<Ed
         state.date_shown_for = Some(visit.date_time);
     }
     egui::Grid::new("visit_form").num_columns(2).show(ui, |ui| {
-        ui.label("Patient ID");
+        let label = ui.label("Patient ID");
         if ui
             .add(
                 egui::TextEdit::singleline(&mut edited.patient_id)
                     .hint_text("local id or pseudonym"),
             )
+            .labelled_by(label.id)
             .changed()
         {
             field = Some("patient_id");
         }
         ui.end_row();
 
-        ui.label("Date and time");
+        let date_label = ui.label("Date and time");
         ui.horizontal(|ui| {
-            let response = ui.add(
-                egui::TextEdit::singleline(&mut state.date_text)
-                    .desired_width(120.0)
-                    .hint_text("YYYY-MM-DD HH:MM"),
-            );
+            let response = ui
+                .add(
+                    egui::TextEdit::singleline(&mut state.date_text)
+                        .desired_width(120.0)
+                        .hint_text("YYYY-MM-DD HH:MM"),
+                )
+                .labelled_by(date_label.id);
             match parse_date(&state.date_text, visit.date_time.offset()) {
                 Some(date) => {
                     if response.changed() && date != visit.date_time {
@@ -60,13 +63,17 @@ pub fn show(ui: &mut Ui, state: &mut VisitFormState, visit: &Visit) -> Option<Ed
         });
         ui.end_row();
 
-        ui.label("Clinician");
-        if ui.text_edit_singleline(&mut edited.clinician).changed() {
+        let label = ui.label("Clinician");
+        if ui
+            .text_edit_singleline(&mut edited.clinician)
+            .labelled_by(label.id)
+            .changed()
+        {
             field = Some("clinician");
         }
         ui.end_row();
 
-        ui.label("Consent");
+        let label = ui.label("Consent");
         egui::ComboBox::from_id_salt("consent")
             .selected_text(edited.consent.label())
             .show_ui(ui, |ui| {
@@ -79,12 +86,15 @@ pub fn show(ui: &mut Ui, state: &mut VisitFormState, visit: &Visit) -> Option<Ed
                         field = Some("consent");
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         ui.end_row();
 
-        ui.label("Notes");
+        let label = ui.label("Visit notes");
         if ui
             .add(egui::TextEdit::multiline(&mut edited.notes).desired_rows(2))
+            .labelled_by(label.id)
             .changed()
         {
             field = Some("visit_notes");

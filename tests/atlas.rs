@@ -1,0 +1,261 @@
+//! The anatomy atlas: complete, well formed, anatomically placed, and sided correctly.
+
+use regex::RegexBuilder;
+use std::collections::{BTreeMap, HashSet};
+use triggermap::atlas::{Atlas, Group, Laterality};
+use triggermap::geometry::{self, PatientPoint};
+use triggermap::model::{Side, View};
+
+fn atlas() -> Atlas {
+    Atlas::builtin().expect("the built-in atlas loads and validates")
+}
+
+/// A classic site of section D (tests/fixtures/section-d-sites.tsv, copied from the clinical
+/// reference).
+struct SectionDSite {
+    label: String,
+    name_pattern: String,
+    view: View,
+    y: f32,
+    x: f32,
+}
+
+fn section_d_sites() -> Vec<SectionDSite> {
+    let text = include_str!("fixtures/section-d-sites.tsv");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 5, "bad TSV line {line:?}");
+            SectionDSite {
+                label: cols[0].to_owned(),
+                name_pattern: cols[1].to_owned(),
+                view: View::parse(cols[2]).expect("view"),
+                y: cols[3].parse().expect("y"),
+                x: cols[4].parse().expect("x"),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_muscle_of_section_d_is_there_once() {
+    let atlas = atlas();
+    let mut per_group = BTreeMap::new();
+    let mut ids = HashSet::new();
+    for muscle in atlas.muscles() {
+        assert!(ids.insert(muscle.id.clone()), "duplicate id {}", muscle.id);
+        *per_group.entry(muscle.group).or_insert(0) += 1;
+        assert!(!muscle.name.is_empty());
+        assert!(
+            !muscle.referred_pain.is_empty(),
+            "{} has no referred pain text",
+            muscle.id
+        );
+        assert!(
+            !muscle.trigger_points.is_empty(),
+            "{} has no trigger point text",
+            muscle.id
+        );
+        assert!(
+            !muscle.sites.is_empty(),
+            "{} has no classic site",
+            muscle.id
+        );
+    }
+    assert_eq!(per_group.get(&Group::Neck), Some(&9));
+    assert_eq!(per_group.get(&Group::Back), Some(&23));
+    assert_eq!(per_group.get(&Group::Arm), Some(&11));
+    assert_eq!(per_group.get(&Group::Leg), Some(&19));
+    let catalogue: HashSet<&str> = atlas
+        .muscles()
+        .iter()
+        .map(|m| m.catalogue.as_str())
+        .collect();
+    assert_eq!(catalogue.len(), 62, "each catalogue id (N1..L19) once");
+}
+
+#[test]
+fn regions_are_closed_simple_and_inside_the_body() {
+    let atlas = atlas();
+    for (index, region) in atlas.regions().iter().enumerate() {
+        let name = atlas.region_label(index);
+        let polygon = &region.shape.polygon;
+        assert!(polygon.len() >= 24, "{name}: too few vertices");
+        assert!(region.shape.area > 0.00002, "{name}: degenerate");
+        assert!(
+            !geometry::self_intersects(polygon),
+            "{name}: self-intersecting"
+        );
+        assert!(
+            !region.shape.triangles.is_empty(),
+            "{name}: cannot be filled"
+        );
+        let outside = polygon
+            .iter()
+            .filter(|&&p| !atlas.inside_body(p) && !near_body(&atlas, p))
+            .count();
+        assert_eq!(
+            outside, 0,
+            "{name} on {:?}: {outside} vertices outside the body",
+            region.view
+        );
+    }
+}
+
+fn near_body(atlas: &Atlas, p: PatientPoint) -> bool {
+    atlas
+        .silhouette()
+        .iter()
+        .any(|s| s.distance_to_edge(p) <= 0.0025)
+}
+
+#[test]
+fn every_bilateral_muscle_has_a_mirror_image_on_the_other_side() {
+    let atlas = atlas();
+    for muscle in atlas.muscles() {
+        assert_eq!(muscle.laterality, Laterality::Bilateral, "{}", muscle.id);
+        for &view in &muscle.views {
+            let left = atlas.region_of(&muscle.id, Side::Left, view).expect("left");
+            let right = atlas
+                .region_of(&muscle.id, Side::Right, view)
+                .expect("right");
+            let (l, r) = (&atlas.regions()[left].shape, &atlas.regions()[right].shape);
+            assert_eq!(l.polygon.len(), r.polygon.len());
+            for (a, b) in l.polygon.iter().zip(&r.polygon) {
+                assert_eq!(
+                    a.mirrored(),
+                    *b,
+                    "{} is not mirrored on {view:?}",
+                    muscle.id
+                );
+            }
+            assert!(
+                l.polygon.iter().all(|p| p.x >= -0.002),
+                "{} left region crosses to the right",
+                muscle.id
+            );
+        }
+    }
+}
+
+#[test]
+fn section_d_sites_fall_inside_their_muscle_on_both_sides() {
+    let atlas = atlas();
+    let sites = section_d_sites();
+    assert_eq!(sites.len(), 62);
+    for site in &sites {
+        let pattern = RegexBuilder::new(&site.name_pattern)
+            .case_insensitive(true)
+            .build()
+            .expect("regex");
+        for side in [Side::Left, Side::Right] {
+            let x = if side == Side::Left { site.x } else { -site.x };
+            let hits = atlas.regions_at(site.view, PatientPoint::new(x, site.y));
+            let found = hits.iter().any(|&r| {
+                let region = &atlas.regions()[r];
+                region.side == side && pattern.is_match(&atlas.muscle_of(region).name)
+            });
+            let names: Vec<String> = hits.iter().map(|&r| atlas.region_label(r)).collect();
+            assert!(
+                found,
+                "{} ({side:?}, {:?} view, x {x}, y {}) is in {names:?}",
+                site.label, site.view, site.y
+            );
+        }
+    }
+}
+
+#[test]
+fn each_muscles_own_sites_fall_inside_it() {
+    let atlas = atlas();
+    for muscle in atlas.muscles() {
+        for site in &muscle.sites {
+            for side in muscle.sides() {
+                let pos = if *side == Side::Right {
+                    site.pos.mirrored()
+                } else {
+                    site.pos
+                };
+                let region = atlas
+                    .region_of(&muscle.id, *side, site.view)
+                    .expect("region on the site's view");
+                assert!(
+                    atlas.regions()[region].shape.contains(pos),
+                    "{} site {} ({side:?}) outside its region",
+                    muscle.id,
+                    site.label
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn deep_muscles_are_found_under_superficial_ones() {
+    let atlas = atlas();
+    // Subscapularis is palpated at the axillary border, where teres/latissimus lie too.
+    let hits = atlas.regions_at(View::Back, PatientPoint::new(0.095, 0.24));
+    let names: Vec<&str> = hits
+        .iter()
+        .map(|&r| atlas.muscle_of(&atlas.regions()[r]).id.as_str())
+        .collect();
+    assert!(names.contains(&"subscapularis"), "{names:?}");
+    assert!(
+        hits.len() >= 2,
+        "a deep muscle is offered beside the superficial one: {names:?}"
+    );
+    let first = &atlas.regions()[hits[0]];
+    assert_eq!(
+        atlas.muscle_of(first).layer,
+        triggermap::atlas::Layer::Superficial,
+        "superficial first"
+    );
+}
+
+#[test]
+fn sides_are_the_patients_on_both_views() {
+    let atlas = atlas();
+    // Upper trapezius on the back view at +x is the patient's left.
+    let left = atlas.regions_at(View::Back, PatientPoint::new(0.07, 0.18));
+    assert_eq!(atlas.regions()[left[0]].side, Side::Left);
+    let right = atlas.regions_at(View::Back, PatientPoint::new(-0.07, 0.18));
+    assert_eq!(atlas.regions()[right[0]].side, Side::Right);
+    // Pectoralis major on the front view at -x is the patient's right.
+    let right = atlas.regions_at(View::Front, PatientPoint::new(-0.06, 0.25));
+    assert_eq!(atlas.regions()[right[0]].side, Side::Right);
+    assert_eq!(
+        atlas.muscle_of(&atlas.regions()[right[0]]).id.as_str(),
+        "pectoralis_major"
+    );
+    // And on screen: the front view draws the patient's right on the viewer's left (u < 0),
+    // the back view draws the patient's left on the viewer's left.
+    assert!(geometry::to_diagram(View::Front, PatientPoint::new(-0.06, 0.25)).u < 0.0);
+    assert!(geometry::to_diagram(View::Back, PatientPoint::new(0.07, 0.18)).u < 0.0);
+}
+
+#[test]
+fn points_outside_every_muscle_offer_the_nearest() {
+    let atlas = atlas();
+    let on_forehead = PatientPoint::new(0.0, 0.05);
+    assert!(atlas.inside_body(on_forehead));
+    assert!(atlas.regions_at(View::Front, on_forehead).is_empty());
+    let nearest = atlas.nearest_regions(View::Front, on_forehead, 3);
+    assert_eq!(nearest.len(), 3);
+    assert!(nearest[0].1 <= nearest[1].1);
+    assert!(
+        !atlas.inside_body(PatientPoint::new(0.3, 0.5)),
+        "beside the figure is outside"
+    );
+}
+
+#[test]
+fn a_broken_atlas_is_refused_with_the_file_and_line() {
+    let error = Atlas::parse(
+        "(format: \"triggermap-atlas\",\n version: 1,\n silhouette: [oops",
+        "bad.ron",
+    )
+    .expect_err("refused");
+    let text = error.to_string();
+    assert!(text.starts_with("bad.ron:3:"), "{text}");
+}

@@ -1,0 +1,354 @@
+//! The app as a clinician uses it, driven headless with egui_kittest: click the chart on a named
+//! muscle, drag, delete, undo and redo, shortcuts, files and their errors.
+
+use egui::{Modifiers, Pos2, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::Path;
+use std::sync::Arc;
+use triggermap::atlas::Atlas;
+use triggermap::geometry::PatientPoint;
+use triggermap::model::{Side, View};
+use triggermap::ui::TriggerMapApp;
+use triggermap::ui::app::Dialog;
+use triggermap::ui::canvas::Layout;
+use triggermap::ui::file_dialog::{FileAnswer, ScriptedPicker};
+
+fn app_with_answers(answers: Vec<FileAnswer>) -> TriggerMapApp {
+    let atlas = Arc::new(Atlas::builtin().expect("atlas"));
+    let picker = ScriptedPicker::new(answers);
+    TriggerMapApp::new(atlas, Box::new(picker))
+}
+
+fn harness(app: TriggerMapApp) -> Harness<'static, TriggerMapApp> {
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut TriggerMapApp| app.show(ui), app);
+    harness.run();
+    harness
+}
+
+/// Where the chart drew a patient-frame point of `view`.
+fn screen(harness: &Harness<'_, TriggerMapApp>, view: View, x: f32, y: f32) -> Pos2 {
+    harness
+        .state()
+        .canvas
+        .screen_pos(view, PatientPoint::new(x, y))
+        .expect("view shown")
+}
+
+fn click(harness: &mut Harness<'_, TriggerMapApp>, at: Pos2) {
+    harness.hover_at(at);
+    harness.run();
+    harness.drag_at(at);
+    harness.drop_at(at);
+    harness.run();
+}
+
+fn click_on(harness: &mut Harness<'_, TriggerMapApp>, view: View, x: f32, y: f32) {
+    let at = screen(harness, view, x, y);
+    click(harness, at);
+}
+
+fn drag(harness: &mut Harness<'_, TriggerMapApp>, from: Pos2, to: Pos2) {
+    harness.hover_at(from);
+    harness.run();
+    harness.drag_at(from);
+    harness.run();
+    for i in 1..=5 {
+        let t = i as f32 / 5.0;
+        harness.hover_at(from + (to - from) * t);
+        harness.run();
+    }
+    harness.drop_at(to);
+    harness.run();
+}
+
+fn ctrl(harness: &mut Harness<'_, TriggerMapApp>, key: egui::Key) {
+    harness.key_press_modifiers(Modifiers::COMMAND, key);
+    harness.run();
+}
+
+#[test]
+fn a_click_on_the_back_names_the_muscle_and_the_patients_side() {
+    let mut h = harness(app_with_answers(vec![]));
+    // The left upper trapezius at its classic site, on the back view.
+    let at = screen(&h, View::Back, 0.07, 0.18);
+    let front_center = screen(&h, View::Front, 0.0, 0.5);
+    assert!(
+        at.x > front_center.x,
+        "the back view is right of the front view"
+    );
+    let back_mid = screen(&h, View::Back, 0.0, 0.18);
+    assert!(
+        at.x < back_mid.x,
+        "the patient's left is on the viewer's left on the back view"
+    );
+    click(&mut h, at);
+    let visit = h.state().visit();
+    assert_eq!(visit.points.len(), 1);
+    let point = &visit.points[0];
+    assert_eq!(
+        point.muscle.as_ref().map(|m| m.as_str()),
+        Some("upper_trapezius")
+    );
+    assert_eq!(point.side, Side::Left);
+    assert_eq!(point.view, View::Back);
+    assert!((point.pos.x - 0.07).abs() < 0.005 && (point.pos.y - 0.18).abs() < 0.005);
+    assert_eq!(h.state().selected(), Some(point.id));
+    // The list mirrors the chart.
+    h.get_by_label("1. Upper trapezius · Left · Not classified");
+}
+
+#[test]
+fn a_click_on_the_front_names_the_patients_right_on_the_viewers_left() {
+    let mut h = harness(app_with_answers(vec![]));
+    let at = screen(&h, View::Front, -0.06, 0.25);
+    let mid = screen(&h, View::Front, 0.0, 0.25);
+    assert!(
+        at.x < mid.x,
+        "the patient's right is on the viewer's left on the front view"
+    );
+    click(&mut h, at);
+    let point = &h.state().visit().points[0];
+    assert_eq!(
+        point.muscle.as_ref().map(|m| m.as_str()),
+        Some("pectoralis_major")
+    );
+    assert_eq!(point.side, Side::Right);
+    assert_eq!(point.view, View::Front);
+}
+
+#[test]
+fn a_click_in_the_body_outside_every_muscle_places_an_unassigned_point() {
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Front, 0.0, 0.05);
+    let point = &h.state().visit().points[0];
+    assert_eq!(point.muscle, None);
+    // The form offers the nearest muscles.
+    h.get_by_label_contains("Not inside a muscle");
+    // A click beside the figure places nothing.
+    click_on(&mut h, View::Front, 0.24, 0.5);
+    assert_eq!(h.state().visit().points.len(), 1);
+}
+
+#[test]
+fn dragging_a_point_reidentifies_the_muscle_and_is_one_undo_step() {
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    let id = h.state().visit().points[0].id;
+    // Drag it down onto the left gluteus maximus.
+    let from = screen(&h, View::Back, 0.07, 0.18);
+    let to = screen(&h, View::Back, 0.05, 0.52);
+    drag(&mut h, from, to);
+    let point = h.state().visit().point(id).expect("same point").clone();
+    assert_eq!(
+        point.muscle.as_ref().map(|m| m.as_str()),
+        Some("gluteus_maximus")
+    );
+    assert_eq!(point.side, Side::Left);
+    assert_eq!(
+        h.state().visit().points.len(),
+        1,
+        "a drag moves, it does not add"
+    );
+    ctrl(&mut h, egui::Key::Z);
+    let point = h.state().visit().point(id).expect("still there").clone();
+    assert_eq!(
+        point.muscle.as_ref().map(|m| m.as_str()),
+        Some("upper_trapezius")
+    );
+    ctrl(&mut h, egui::Key::Y);
+    let point = h.state().visit().point(id).expect("still there").clone();
+    assert_eq!(
+        point.muscle.as_ref().map(|m| m.as_str()),
+        Some("gluteus_maximus")
+    );
+}
+
+#[test]
+fn delete_undo_and_redo_from_the_keyboard() {
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    click_on(&mut h, View::Back, -0.08, 0.23);
+    assert_eq!(h.state().visit().points.len(), 2);
+    assert_eq!(h.state().visit().points[1].side, Side::Right);
+    h.key_press(egui::Key::Delete);
+    h.run();
+    assert_eq!(h.state().visit().points.len(), 1);
+    ctrl(&mut h, egui::Key::Z);
+    assert_eq!(h.state().visit().points.len(), 2);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().visit().points.len(), 1);
+    ctrl(&mut h, egui::Key::Z);
+    ctrl(&mut h, egui::Key::Z);
+    ctrl(&mut h, egui::Key::Z);
+    assert!(h.state().visit().points.is_empty());
+    assert!(
+        !h.state().is_dirty(),
+        "undoing everything returns to the saved visit"
+    );
+}
+
+#[test]
+fn the_list_selects_points_like_the_chart_and_from_the_keyboard() {
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    click_on(&mut h, View::Front, -0.06, 0.25);
+    let ids: Vec<_> = h.state().visit().points.iter().map(|p| p.id).collect();
+    h.get_by_label("1. Upper trapezius · Left · Not classified")
+        .click();
+    h.run();
+    assert_eq!(h.state().selected(), Some(ids[0]));
+    h.key_press(egui::Key::ArrowDown);
+    h.run();
+    assert_eq!(h.state().selected(), Some(ids[1]));
+    h.key_press(egui::Key::ArrowUp);
+    h.run();
+    assert_eq!(h.state().selected(), Some(ids[0]));
+}
+
+#[test]
+fn shortcuts_do_nothing_while_typing() {
+    let mut h = harness(app_with_answers(vec![FileAnswer::Cancelled]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    let notes = h.get_by_label("Notes");
+    notes.focus();
+    h.run();
+    h.get_by_label("Notes").type_text("taut band");
+    h.run();
+    h.key_press(egui::Key::Delete);
+    h.run();
+    ctrl(&mut h, egui::Key::N);
+    ctrl(&mut h, egui::Key::S);
+    ctrl(&mut h, egui::Key::O);
+    h.key_press(egui::Key::ArrowDown);
+    h.run();
+    let state = h.state();
+    assert_eq!(
+        state.visit().points.len(),
+        1,
+        "Delete and Ctrl+N did not act"
+    );
+    assert!(
+        state.dialog().is_none(),
+        "no unsaved-changes prompt from Ctrl+N or Ctrl+O"
+    );
+    assert!(state.visit().points[0].notes.contains("taut band"));
+}
+
+#[test]
+fn form_edits_are_recorded_and_undone_one_action_at_a_time() {
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Active")
+        .click();
+    h.run();
+    assert_eq!(
+        h.state().visit().points[0].status,
+        triggermap::model::Status::Active
+    );
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Referred pain")
+        .focus();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Referred pain")
+        .type_text("temple");
+    h.run();
+    assert_eq!(h.state().visit().points[0].referred_pain, "temple");
+    // Leave the text field, then undo: the typing goes in one step, the status in the next.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.get_by_label("Patient ID").focus();
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.state_mut().run_command(
+        triggermap::ui::commands::Command::Undo,
+        &egui::Context::default(),
+    );
+    assert_eq!(h.state().visit().points[0].referred_pain, "");
+    assert_eq!(
+        h.state().visit().points[0].status,
+        triggermap::model::Status::Active
+    );
+}
+
+#[test]
+fn save_and_reopen_through_the_file_dialog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("visit.ron");
+    let mut h = harness(app_with_answers(vec![
+        FileAnswer::Chosen(path.clone()),
+        FileAnswer::Chosen(path.clone()),
+    ]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    assert!(h.state().is_dirty());
+    ctrl(&mut h, egui::Key::S);
+    assert!(path.exists(), "Ctrl+S on a new visit asks where and saves");
+    assert!(!h.state().is_dirty());
+    let saved = h.state().visit().clone();
+    // New, then open it again.
+    ctrl(&mut h, egui::Key::N);
+    assert!(h.state().visit().points.is_empty());
+    ctrl(&mut h, egui::Key::O);
+    assert_eq!(h.state().visit(), &saved);
+    assert_eq!(h.state().path(), Some(path.as_path()));
+}
+
+#[test]
+fn new_with_unsaved_changes_asks_first() {
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    ctrl(&mut h, egui::Key::N);
+    assert!(matches!(
+        h.state().dialog(),
+        Some(Dialog::UnsavedChanges(_))
+    ));
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().visit().points.len(), 1, "Cancel keeps the visit");
+    ctrl(&mut h, egui::Key::N);
+    h.get_by_label("Don't save").click();
+    h.run();
+    assert!(h.state().visit().points.is_empty());
+}
+
+#[test]
+fn a_damaged_file_shows_its_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(
+        &bad,
+        "(format: \"triggermap-visit\", version: 1,\n visit: (id: 12",
+    )
+    .expect("write");
+    let mut h = harness(app_with_answers(vec![FileAnswer::Chosen(bad.clone())]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    let before = h.state().visit().clone();
+    h.state_mut().open_path(&bad);
+    h.run();
+    match h.state().dialog() {
+        Some(Dialog::Error(text)) => {
+            assert!(text.contains("bad.ron:2:"), "names file and line: {text}");
+        }
+        other => panic!("expected an error dialog, got {other:?}"),
+    }
+    assert_eq!(h.state().visit(), &before, "nothing the user had is lost");
+    assert!(Path::new(&bad).exists());
+}
+
+#[test]
+fn the_single_view_layout_shows_one_diagram() {
+    let mut h = harness(app_with_answers(vec![]));
+    h.get_by_label("Back only").click();
+    h.run();
+    assert_eq!(h.state().canvas.layout, Layout::Single(View::Back));
+    assert!(
+        h.state()
+            .canvas
+            .screen_pos(View::Front, PatientPoint::new(0.0, 0.5))
+            .is_none()
+    );
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    assert_eq!(h.state().visit().points[0].side, Side::Left);
+}
