@@ -1,7 +1,12 @@
-//! The headless commands of the `triggermap` binary: `check`, `atlas` and `locate`.
+//! The headless commands of the `triggermap` binary: `check`, `atlas`, `locate`, and the
+//! patient commands `history` and `compare`.
 //!
 //! Each command writes to the given output and returns the process exit code, so that tests can
 //! run them without spawning a process.
+
+mod patient;
+
+pub use patient::{compare, history};
 
 use crate::atlas::Atlas;
 use crate::geometry::PatientPoint;
@@ -19,12 +24,15 @@ pub const EXIT_INVALID: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
 /// `triggermap check FILE...`: one line per file; valid files summarised, invalid ones with their
-/// error. Returns [`EXIT_INVALID`] when any file is invalid.
+/// error (one line per problem), exactly as the app reports them. A file of an older format is
+/// valid (it is migrated when saved); one of a newer format is valid but opens read-only, which
+/// is said. Returns [`EXIT_INVALID`] when any file is invalid.
 pub fn check(files: &[PathBuf], atlas: &Atlas, out: &mut dyn Write) -> std::io::Result<i32> {
     let mut code = EXIT_OK;
     for file in files {
-        match storage::load_visit(file, atlas) {
-            Ok(visit) => {
+        match storage::open_visit(file, atlas) {
+            Ok(opened) => {
+                let visit = &opened.visit;
                 let muscles: BTreeSet<String> = visit
                     .points
                     .iter()
@@ -53,6 +61,28 @@ pub fn check(files: &[PathBuf], atlas: &Atlas, out: &mut dyn Write) -> std::io::
                         muscles.join(", ")
                     }
                 )?;
+                if let Some(signature) = &visit.signature {
+                    writeln!(
+                        out,
+                        "{}: signed by {} at {}, {} amendment{}",
+                        file.display(),
+                        signature.clinician,
+                        signature.signed_at.format("%Y-%m-%d %H:%M %:z"),
+                        visit.amendments.len(),
+                        if visit.amendments.len() == 1 { "" } else { "s" }
+                    )?;
+                }
+                if let Some(version) = opened.migrated_from {
+                    writeln!(
+                        out,
+                        "{}: format version {version}; saving it writes version {}",
+                        file.display(),
+                        storage::FORMAT_VERSION
+                    )?;
+                }
+                if let Some(reason) = &opened.read_only {
+                    writeln!(out, "{}: read-only: {reason}", file.display())?;
+                }
             }
             Err(error) => {
                 writeln!(out, "{error}")?;

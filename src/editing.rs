@@ -3,6 +3,7 @@
 
 use crate::geometry::PatientPoint;
 use crate::model::{MuscleId, PointId, Side, TriggerPoint, View, Visit};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Consecutive edits of the same field of the same point within this time are one undo step,
@@ -73,6 +74,7 @@ impl Edit {
 pub struct Document {
     visit: Visit,
     saved: Visit,
+    revision: u64,
     undo: Vec<UndoStep>,
     redo: Vec<Visit>,
 }
@@ -90,9 +92,16 @@ impl Document {
         Document {
             saved: visit.clone(),
             visit,
+            revision: next_revision(),
             undo: Vec::new(),
             redo: Vec::new(),
         }
+    }
+
+    /// A number that changes whenever the visit changes (by an edit, undo or redo) and that no
+    /// other document shares, so that views can cache what they draw from it.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The visit as it now is.
@@ -155,6 +164,7 @@ impl Document {
             }
         }
         self.redo.clear();
+        self.revision = next_revision();
         true
     }
 
@@ -164,6 +174,7 @@ impl Document {
             Some(step) => {
                 let now = std::mem::replace(&mut self.visit, step.before);
                 self.redo.push(now);
+                self.revision = next_revision();
                 true
             }
             None => false,
@@ -180,11 +191,19 @@ impl Document {
                     merge_key: None,
                     at: Instant::now(),
                 });
+                self.revision = next_revision();
                 true
             }
             None => false,
         }
     }
+}
+
+/// A revision number never handed out before in this process, so that two documents (a visit
+/// and the one opened after it) never share one.
+fn next_revision() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Applies `edit` to `visit`; false if it names a point that does not exist.

@@ -242,13 +242,14 @@ fn segments_cross(a: PatientPoint, b: PatientPoint, c: PatientPoint, d: PatientP
 
 /// Triangulates a simple polygon (ear clipping): indices into `polygon`, three per triangle.
 pub fn triangulate(polygon: &[PatientPoint]) -> Vec<u32> {
+    triangulate_xy(polygon.iter().map(|p| [p.x, p.y]))
+}
+
+/// Triangulates a simple polygon given as `[x, y]` vertices in any frame: indices, three per
+/// triangle.
+pub fn triangulate_xy(polygon: impl IntoIterator<Item = [f32; 2]>) -> Vec<u32> {
     let mut triangles = Vec::new();
-    let mut earcut = earcut::Earcut::new();
-    earcut.earcut(
-        polygon.iter().map(|p| [p.x, p.y]),
-        &[] as &[u32],
-        &mut triangles,
-    );
+    earcut::Earcut::new().earcut(polygon, &[] as &[u32], &mut triangles);
     triangles
 }
 

@@ -2,14 +2,18 @@
 //!
 //! The library holds everything that is not drawing: the clinical data model ([`model`]), the
 //! anatomy atlas ([`atlas`]), the patient-frame geometry ([`geometry`]), versioned RON files
-//! ([`storage`]) and the headless commands ([`cli`]). The egui application lives in [`ui`] and
-//! depends on the rest; nothing else depends on [`ui`].
+//! ([`storage`]), a patient's visits over time ([`history`]) and the headless commands
+//! ([`cli`]). The egui application lives in [`ui`] and depends on the rest; nothing else depends
+//! on [`ui`].
 
 pub mod atlas;
 pub mod cli;
 pub mod editing;
 pub mod geometry;
+pub mod history;
+pub mod lock;
 pub mod model;
+pub mod recovery;
 pub mod storage;
 pub mod ui;
 

@@ -39,6 +39,19 @@ enum Command {
         #[arg(allow_negative_numbers = true)]
         y: f32,
     },
+    /// Print a patient's knots across visits: one row per knot, its status and pain at each visit,
+    /// and its trend; then the files that could not be loaded.
+    History {
+        /// The patient's folder of visit files.
+        folder: PathBuf,
+    },
+    /// Compare two visits of a patient: new, resolved, better, worse and unchanged knots.
+    Compare {
+        /// The earlier visit file.
+        a: PathBuf,
+        /// The later visit file.
+        b: PathBuf,
+    },
 }
 
 fn parse_view(text: &str) -> Result<View, String> {
@@ -59,6 +72,12 @@ fn main() -> ExitCode {
         Some(Command::Check { files }) => cli::check(&files, &atlas, &mut out),
         Some(Command::Atlas) => cli::atlas(&atlas, &mut out),
         Some(Command::Locate { view, x, y }) => cli::locate(&atlas, view, x, y, &mut out),
+        Some(Command::History { folder }) => {
+            cli::history(&folder, &atlas, &mut out, &mut std::io::stderr())
+        }
+        Some(Command::Compare { a, b }) => {
+            cli::compare(&a, &b, &atlas, &mut out, &mut std::io::stderr())
+        }
         None => {
             drop(out);
             return match triggermap::ui::run(atlas, args.file) {

@@ -3,9 +3,13 @@
 //! Plain serde types with no UI dependency. Sides are always the patient's; positions are in the
 //! patient frame of [`crate::geometry`].
 
+mod audit;
+mod diff;
 mod point;
 mod visit;
 
+pub use audit::{Amendment, AuditError, Signature, amend, same_content, sign};
+pub use diff::{FieldChange, PointChange, PointSummary, VisitDiff, diff_content, diff_visits};
 pub use point::{Criteria, Criterion, PointId, Procedure, Status, Treatment, TriggerPoint};
 pub use visit::{Consent, Visit, VisitId};
 

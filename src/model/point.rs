@@ -140,6 +140,7 @@ impl Criteria {
 
 /// What was done to a trigger point.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Procedure {
     /// Trigger point injection.
     Injection {

@@ -1,6 +1,6 @@
 //! One visit: who, when, and the trigger points charted.
 
-use super::{PointId, TriggerPoint};
+use super::{Amendment, PointId, Signature, TriggerPoint};
 use chrono::{DateTime, FixedOffset, Local};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -65,6 +65,13 @@ pub struct Visit {
     /// The trigger points charted, in the order they were placed (their chart numbers).
     #[serde(default)]
     pub points: Vec<TriggerPoint>,
+    /// Who finalised the visit and when (format version 2). A signed visit is read-only: its
+    /// content changes only through [`crate::model::amend`], which appends to `amendments`.
+    #[serde(default)]
+    pub signature: Option<Signature>,
+    /// Corrections made after signing, oldest first; append-only (format version 2).
+    #[serde(default)]
+    pub amendments: Vec<Amendment>,
 }
 
 impl Visit {
@@ -78,6 +85,8 @@ impl Visit {
             consent: Consent::NotRecorded,
             notes: String::new(),
             points: Vec::new(),
+            signature: None,
+            amendments: Vec::new(),
         }
     }
 

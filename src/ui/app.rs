@@ -370,6 +370,7 @@ impl TriggerMapApp {
                 &mut self.canvas,
                 &self.atlas,
                 self.doc.visit(),
+                self.doc.revision(),
                 self.selected,
             );
             for action in actions {
@@ -579,8 +580,7 @@ impl TriggerMapApp {
         let Some(dialog) = self.dialog.clone() else {
             return;
         };
-        let mut close = false;
-        let mut then: Option<Box<dyn FnOnce(&mut Self)>> = None;
+        let mut choice = None;
         let modal = egui::Modal::new(Id::unique("dialog")).show(ctx, |ui| {
             ui.set_max_width(520.0);
             match &dialog {
@@ -588,31 +588,15 @@ impl TriggerMapApp {
                     ui.heading("Save changes to this visit?");
                     ui.label("The visit has changes that are not saved yet.");
                     ui.add_space(8.0);
-                    let after = *after;
                     ui.horizontal(|ui| {
                         if ui.button("Save").clicked() {
-                            close = true;
-                            then = Some(Box::new(move |app: &mut Self| {
-                                let ctx = ctx.clone();
-                                if app.path.is_some() {
-                                    if app.save(&ctx) {
-                                        app.proceed(after, &ctx);
-                                    }
-                                } else {
-                                    app.after_save = Some(after);
-                                    app.request_save_as(&ctx);
-                                }
-                            }));
+                            choice = Some(DialogChoice::SaveThen(*after));
                         }
                         if ui.button("Don't save").clicked() {
-                            close = true;
-                            then = Some(Box::new(move |app: &mut Self| {
-                                let ctx = ctx.clone();
-                                app.proceed(after, &ctx);
-                            }));
+                            choice = Some(DialogChoice::Proceed(*after));
                         }
                         if ui.button("Cancel").clicked() {
-                            close = true;
+                            choice = Some(DialogChoice::Dismiss);
                         }
                     });
                 }
@@ -629,20 +613,16 @@ impl TriggerMapApp {
                         edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     ui.horizontal(|ui| {
                         if (ui.button("OK").clicked() || entered) && !text.trim().is_empty() {
-                            close = true;
-                            let request = request.clone();
-                            let path = PathBuf::from(text.trim());
-                            then = Some(Box::new(move |app: &mut Self| {
-                                let ctx = ctx.clone();
-                                app.use_chosen_path(request, &path, &ctx);
-                            }));
+                            choice = Some(DialogChoice::UsePath(
+                                request.clone(),
+                                PathBuf::from(text.trim()),
+                            ));
                         }
                         if ui.button("Cancel").clicked() {
-                            close = true;
-                            then = Some(Box::new(|app: &mut Self| app.after_save = None));
+                            choice = Some(DialogChoice::CancelPath);
                         }
                     });
-                    if !close {
+                    if choice.is_none() {
                         self.dialog = Some(Dialog::TypePath {
                             request: request.clone(),
                             text,
@@ -654,21 +634,49 @@ impl TriggerMapApp {
                     ui.label(egui::RichText::new(message).monospace());
                     ui.add_space(8.0);
                     if ui.button("OK").clicked() {
-                        close = true;
+                        choice = Some(DialogChoice::Dismiss);
                     }
                 }
             }
         });
-        if modal.should_close() {
-            close = true;
+        if choice.is_none() && modal.should_close() {
+            choice = Some(DialogChoice::Dismiss);
         }
-        if close {
-            self.dialog = None;
-            if let Some(then) = then {
-                then(self);
+        let Some(choice) = choice else {
+            return;
+        };
+        self.dialog = None;
+        match choice {
+            DialogChoice::SaveThen(after) => {
+                if self.path.is_some() {
+                    if self.save(ctx) {
+                        self.proceed(after, ctx);
+                    }
+                } else {
+                    self.after_save = Some(after);
+                    self.request_save_as(ctx);
+                }
             }
+            DialogChoice::Proceed(after) => self.proceed(after, ctx),
+            DialogChoice::UsePath(request, path) => self.use_chosen_path(request, &path, ctx),
+            DialogChoice::CancelPath => self.after_save = None,
+            DialogChoice::Dismiss => {}
         }
     }
+}
+
+/// What the user chose in a dialog.
+enum DialogChoice {
+    /// Save, then carry on.
+    SaveThen(AfterConfirm),
+    /// Carry on without saving.
+    Proceed(AfterConfirm),
+    /// Use this typed path.
+    UsePath(FileRequest, PathBuf),
+    /// No path after all.
+    CancelPath,
+    /// Close the dialog.
+    Dismiss,
 }
 
 /// The key to the point markers.

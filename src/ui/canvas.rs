@@ -7,6 +7,7 @@ use crate::editing::{Edit, identify};
 use crate::geometry::{DiagramPoint, PatientPoint, from_diagram, to_diagram};
 use crate::model::{PointId, Side, TriggerPoint, View, Visit};
 use egui::{Color32, Id, Mesh, Painter, Pos2, Rect, Response, Sense, Stroke, Ui, Vec2, pos2, vec2};
+use std::sync::Arc;
 
 /// Half the width of the drawn area around the figure, in fractions of height.
 const HALF_WIDTH: f32 = 0.25;
@@ -17,6 +18,8 @@ const BOTTOM: f32 = 1.02;
 const MARKER_RADIUS: f32 = 8.0;
 /// How near (screen points) the pointer must be to a marker to pick it.
 const PICK_RADIUS: f32 = 11.0;
+/// Screen distance below which outline vertices are merged when drawing.
+const MIN_VERTEX_SPACING: f32 = 4.0;
 /// Zoom limits.
 const MIN_ZOOM: f32 = 0.5;
 const MAX_ZOOM: f32 = 8.0;
@@ -79,6 +82,43 @@ pub struct CanvasState {
     point_drag: Option<PointDrag>,
     /// The screen rectangle and transform of each diagram last frame, for tests and tooltips.
     last_frames: [Option<DiagramFrame>; 2],
+    /// The body and its muscles of each view, tessellated once for the current frame geometry:
+    /// they change only on zoom, pan or resize, and drawing them anew every frame would cost more
+    /// than the rest of the window together.
+    static_layers: [Option<StaticLayer>; 2],
+    /// The point markers of each view, tessellated once per change (see [`draw_points`]).
+    marker_layers: [Option<MarkerLayer>; 2],
+}
+
+/// The point markers tessellated (their numbers included) and what they were made for.
+#[derive(Debug)]
+struct MarkerLayer {
+    key: MarkerLayerKey,
+    probe: Arc<egui::Galley>,
+    mesh: Arc<Mesh>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct MarkerLayerKey {
+    frame: DiagramFrame,
+    revision: u64,
+    selected: Option<PointId>,
+    drag: Option<(PointId, PatientPoint)>,
+    pixels_per_point: f32,
+}
+
+/// A tessellated body-and-muscles layer and what it was made for.
+#[derive(Debug)]
+struct StaticLayer {
+    key: StaticLayerKey,
+    mesh: Arc<Mesh>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct StaticLayerKey {
+    frame: DiagramFrame,
+    show_deep: bool,
+    pixels_per_point: f32,
 }
 
 impl Default for CanvasState {
@@ -89,6 +129,8 @@ impl Default for CanvasState {
             cameras: [Camera::default(); 2],
             point_drag: None,
             last_frames: [None; 2],
+            static_layers: [None, None],
+            marker_layers: [None, None],
         }
     }
 }
@@ -123,7 +165,7 @@ impl DiagramFrame {
         }
     }
 
-    fn to_screen(&self, p: PatientPoint) -> Pos2 {
+    fn screen_of(&self, p: PatientPoint) -> Pos2 {
         let d = to_diagram(self.view, p);
         pos2(
             self.origin.x + d.u * self.scale,
@@ -131,7 +173,7 @@ impl DiagramFrame {
         )
     }
 
-    fn to_patient(&self, s: Pos2) -> PatientPoint {
+    fn patient_at(&self, s: Pos2) -> PatientPoint {
         from_diagram(
             self.view,
             DiagramPoint {
@@ -172,7 +214,7 @@ impl CanvasState {
     /// Where a patient-frame point of `view` was drawn last frame (None if that view was not
     /// shown). Used by UI tests to click where a clinician would.
     pub fn screen_pos(&self, view: View, p: PatientPoint) -> Option<Pos2> {
-        self.last_frames[view_slot(view)].map(|f| f.to_screen(p))
+        self.last_frames[view_slot(view)].map(|f| f.screen_of(p))
     }
 
     /// The point being dragged, if any, with its current position.
@@ -181,12 +223,14 @@ impl CanvasState {
     }
 }
 
-/// Draws the canvas and returns what the user did.
+/// Draws the canvas and returns what the user did. `revision` changes whenever the visit does
+/// (see [`Document::revision`](crate::editing::Document::revision)).
 pub fn show(
     ui: &mut Ui,
     state: &mut CanvasState,
     atlas: &Atlas,
     visit: &Visit,
+    revision: u64,
     selected: Option<PointId>,
 ) -> Vec<CanvasAction> {
     let mut actions = Vec::new();
@@ -201,22 +245,37 @@ pub fn show(
             vec2(width, full.height()),
         )
         .shrink(4.0);
-        show_view(ui, state, atlas, visit, selected, view, rect, &mut actions);
+        let chart = Chart {
+            visit,
+            revision,
+            selected,
+        };
+        show_view(ui, state, atlas, &chart, view, rect, &mut actions);
     }
     actions
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What is charted: the visit, its revision and the selected point.
+struct Chart<'a> {
+    visit: &'a Visit,
+    revision: u64,
+    selected: Option<PointId>,
+}
+
 fn show_view(
     ui: &mut Ui,
     state: &mut CanvasState,
     atlas: &Atlas,
-    visit: &Visit,
-    selected: Option<PointId>,
+    chart: &Chart<'_>,
     view: View,
     rect: Rect,
     actions: &mut Vec<CanvasAction>,
 ) {
+    let Chart {
+        visit,
+        revision,
+        selected,
+    } = *chart;
     let id = Id::unique(("body_chart", view.label()));
     let response = ui.interact(rect, id, Sense::click_and_drag());
     response.widget_info(|| {
@@ -233,7 +292,7 @@ fn show_view(
     let pointer = response.hover_pos();
     let hovered_point = pointer.and_then(|s| point_near(visit, &frame, state, s));
     let hovered_regions = match (pointer, hovered_point) {
-        (Some(s), None) => atlas.regions_at(view, frame.to_patient(s)),
+        (Some(s), None) => atlas.regions_at(view, frame.patient_at(s)),
         _ => Vec::new(),
     };
 
@@ -247,7 +306,8 @@ fn show_view(
         Stroke::new(1.0, Color32::from_gray(210)),
         egui::StrokeKind::Inside,
     );
-    draw_body(&painter, atlas, &frame);
+    let layer = static_layer(ui.ctx(), state, atlas, &frame);
+    painter.add(egui::Shape::mesh(layer));
     let selected_region = selected
         .and_then(|id| visit.point(id))
         .filter(|p| p.view == view)
@@ -256,16 +316,9 @@ fn show_view(
                 .as_ref()
                 .and_then(|m| atlas.region_of(m, p.side, view))
         });
-    draw_muscles(
-        &painter,
-        atlas,
-        &frame,
-        state.show_deep,
-        &hovered_regions,
-        selected_region,
-    );
+    draw_highlights(&painter, atlas, &frame, &hovered_regions, selected_region);
     draw_titles(&painter, &frame);
-    draw_points(&painter, visit, &frame, state, selected);
+    draw_points(&painter, visit, revision, &frame, state, selected);
 
     if let Some(s) = pointer {
         let text = match hovered_point.and_then(|id| visit.point(id)) {
@@ -333,7 +386,7 @@ fn handle_pointer(
             if let (Some(drag), Some(s)) =
                 (state.point_drag.as_mut(), response.interact_pointer_pos())
             {
-                drag.pos = frame.to_patient(s);
+                drag.pos = frame.patient_at(s);
             }
         } else {
             state.cameras[view_slot(view)].pan += response.drag_delta();
@@ -360,7 +413,7 @@ fn handle_pointer(
         if let Some(id) = point_near(visit, frame, state, s) {
             actions.push(CanvasAction::Select(Some(id)));
         } else {
-            let pos = frame.to_patient(s);
+            let pos = frame.patient_at(s);
             if atlas.inside_body(pos) {
                 let (muscle, side) = identify(atlas, view, pos);
                 let point = TriggerPoint::new(view, pos, muscle, side);
@@ -390,7 +443,7 @@ fn point_near(
                 Some(d) if d.id == p.id => d.pos,
                 _ => p.pos,
             };
-            (p.id, frame.to_screen(pos).distance(s))
+            (p.id, frame.screen_of(pos).distance(s))
         })
         .filter(|(_, d)| *d <= PICK_RADIUS)
         .min_by(|a, b| a.1.total_cmp(&b.1))
@@ -398,64 +451,131 @@ fn point_near(
 }
 
 fn shape_points(frame: &DiagramFrame, shape: &Shape) -> Vec<Pos2> {
-    shape.polygon.iter().map(|&p| frame.to_screen(p)).collect()
+    shape.polygon.iter().map(|&p| frame.screen_of(p)).collect()
 }
 
-fn fill_shape(painter: &Painter, frame: &DiagramFrame, shape: &Shape, color: Color32) {
+/// The outline on screen without vertices closer than [`MIN_VERTEX_SPACING`] to the last one
+/// kept: the smooth outlines have more vertices than a screen needs at ordinary zoom.
+fn screen_outline(frame: &DiagramFrame, shape: &Shape) -> Vec<Pos2> {
+    let mut out: Vec<Pos2> = Vec::with_capacity(shape.polygon.len());
+    for p in shape.polygon.iter().map(|&p| frame.screen_of(p)) {
+        if out
+            .last()
+            .is_none_or(|last| last.distance(p) >= MIN_VERTEX_SPACING)
+        {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A filled outline as a mesh (egui fills only convex paths; the outlines are concave),
+/// triangulated on screen after merging close vertices.
+fn simplified_fill(points: &[Pos2], color: Color32) -> egui::Shape {
+    let triangles = crate::geometry::triangulate_xy(points.iter().map(|p| [p.x, p.y]));
+    let mut mesh = Mesh::default();
+    mesh.reserve_vertices(points.len());
+    mesh.reserve_triangles(triangles.len() / 3);
+    for &p in points {
+        mesh.colored_vertex(p, color);
+    }
+    for tri in triangles.chunks_exact(3) {
+        mesh.add_triangle(tri[0], tri[1], tri[2]);
+    }
+    egui::Shape::mesh(mesh)
+}
+
+/// A filled shape as a mesh (egui fills only convex paths; the outlines are concave).
+fn fill_mesh(frame: &DiagramFrame, shape: &Shape, color: Color32) -> egui::Shape {
     let mut mesh = Mesh::default();
     mesh.reserve_vertices(shape.polygon.len());
     mesh.reserve_triangles(shape.triangles.len() / 3);
     for &p in &shape.polygon {
-        mesh.colored_vertex(frame.to_screen(p), color);
+        mesh.colored_vertex(frame.screen_of(p), color);
     }
     for tri in shape.triangles.chunks_exact(3) {
         mesh.add_triangle(tri[0], tri[1], tri[2]);
     }
-    painter.add(egui::Shape::mesh(mesh));
+    egui::Shape::mesh(mesh)
+}
+
+/// The body and muscles of a view, from the cache when the geometry has not changed.
+fn static_layer(
+    ctx: &egui::Context,
+    state: &mut CanvasState,
+    atlas: &Atlas,
+    frame: &DiagramFrame,
+) -> Arc<Mesh> {
+    let key = StaticLayerKey {
+        frame: *frame,
+        show_deep: state.show_deep,
+        pixels_per_point: ctx.pixels_per_point(),
+    };
+    let slot = &mut state.static_layers[view_slot(frame.view)];
+    if let Some(layer) = slot.as_ref().filter(|l| l.key == key) {
+        return layer.mesh.clone();
+    }
+    let mut shapes = Vec::new();
+    body_shapes(atlas, frame, &mut shapes);
+    muscle_shapes(atlas, frame, state.show_deep, &mut shapes);
+    let mut tessellator = egui::epaint::Tessellator::new(
+        key.pixels_per_point,
+        ctx.tessellation_options(|o| *o),
+        ctx.fonts(|f| f.font_image_size()),
+        Vec::new(),
+    );
+    let mut mesh = Mesh::default();
+    for shape in shapes {
+        tessellator.tessellate_shape(shape, &mut mesh);
+    }
+    let mesh = Arc::new(mesh);
+    *slot = Some(StaticLayer {
+        key,
+        mesh: mesh.clone(),
+    });
+    mesh
 }
 
 /// The silhouette: every part's outline first, then every fill over it, so that only the outer
 /// edge of the union shows.
-fn draw_body(painter: &Painter, atlas: &Atlas, frame: &DiagramFrame) {
+fn body_shapes(atlas: &Atlas, frame: &DiagramFrame, out: &mut Vec<egui::Shape>) {
     let outline = Stroke::new(2.5, style::SKIN_OUTLINE);
-    for part in atlas.silhouette() {
-        painter.add(egui::Shape::closed_line(shape_points(frame, part), outline));
+    let parts: Vec<Vec<Pos2>> = atlas
+        .silhouette()
+        .iter()
+        .map(|part| screen_outline(frame, part))
+        .collect();
+    for points in &parts {
+        out.push(egui::Shape::closed_line(points.clone(), outline));
     }
-    for part in atlas.silhouette() {
-        fill_shape(painter, frame, part, style::SKIN);
+    for points in &parts {
+        out.push(simplified_fill(points, style::SKIN));
     }
 }
 
-fn draw_muscles(
-    painter: &Painter,
-    atlas: &Atlas,
-    frame: &DiagramFrame,
-    show_deep: bool,
-    hovered: &[RegionIndex],
-    selected: Option<RegionIndex>,
-) {
-    let regions = atlas.regions();
-    for (index, region) in regions.iter().enumerate() {
-        if region.view != frame.view || atlas.muscle_of(region).layer != Layer::Superficial {
-            continue;
-        }
-        fill_shape(painter, frame, &region.shape, style::MUSCLE_FILL);
-        painter.add(egui::Shape::closed_line(
-            shape_points(frame, &region.shape),
+/// Superficial muscles filled and outlined; deep muscles as dashed outlines over them.
+fn muscle_shapes(atlas: &Atlas, frame: &DiagramFrame, show_deep: bool, out: &mut Vec<egui::Shape>) {
+    let on_view = |layer: Layer| {
+        atlas
+            .regions()
+            .iter()
+            .filter(move |r| r.view == frame.view && atlas.muscle_of(r).layer == layer)
+    };
+    for region in on_view(Layer::Superficial) {
+        let points = screen_outline(frame, &region.shape);
+        out.push(simplified_fill(&points, style::MUSCLE_FILL));
+        out.push(egui::Shape::closed_line(
+            points,
             Stroke::new(1.0, style::MUSCLE_OUTLINE),
         ));
-        let _ = index;
     }
     if show_deep {
-        for region in regions.iter() {
-            if region.view != frame.view || atlas.muscle_of(region).layer != Layer::Deep {
-                continue;
-            }
-            let mut points = shape_points(frame, &region.shape);
+        for region in on_view(Layer::Deep) {
+            let mut points = screen_outline(frame, &region.shape);
             if let Some(&first) = points.first() {
                 points.push(first);
             }
-            painter.extend(egui::Shape::dashed_line(
+            out.extend(egui::Shape::dashed_line(
                 &points,
                 Stroke::new(1.0, style::DEEP_OUTLINE),
                 4.0,
@@ -463,14 +583,28 @@ fn draw_muscles(
             ));
         }
     }
+}
+
+/// The selected point's muscle and the muscle a click would choose, over the static layer.
+fn draw_highlights(
+    painter: &Painter,
+    atlas: &Atlas,
+    frame: &DiagramFrame,
+    hovered: &[RegionIndex],
+    selected: Option<RegionIndex>,
+) {
+    let regions = atlas.regions();
     if let Some(index) = selected {
-        let shape = &regions[index].shape;
-        fill_shape(painter, frame, shape, style::SELECTED_MUSCLE_FILL);
+        painter.add(fill_mesh(
+            frame,
+            &regions[index].shape,
+            style::SELECTED_MUSCLE_FILL,
+        ));
     }
     // Only the best candidate is highlighted: the one a click would choose.
     if let Some(&index) = hovered.first() {
         let shape = &regions[index].shape;
-        fill_shape(painter, frame, shape, style::HOVER_FILL);
+        painter.add(fill_mesh(frame, shape, style::HOVER_FILL));
         painter.add(egui::Shape::closed_line(
             shape_points(frame, shape),
             Stroke::new(2.0, style::HOVER_FILL.to_opaque()),
@@ -497,7 +631,7 @@ fn draw_titles(painter: &Painter, frame: &DiagramFrame) {
             Side::Left => SIDE_LETTER_X,
             _ => -SIDE_LETTER_X,
         };
-        let at = frame.to_screen(PatientPoint::new(x, SIDE_LETTER_Y));
+        let at = frame.screen_of(PatientPoint::new(x, SIDE_LETTER_Y));
         let at = pos2(
             at.x.clamp(frame.rect.left() + 18.0, frame.rect.right() - 18.0),
             at.y.clamp(frame.rect.top() + 40.0, frame.rect.bottom() - 20.0),
@@ -512,30 +646,71 @@ fn draw_titles(painter: &Painter, frame: &DiagramFrame) {
     }
 }
 
+/// The points of a view, from the cache when neither the visit, the selection, a drag nor the
+/// geometry has changed since the last frame (laying out hundreds of numbers every frame would
+/// cost more than the rest of the window).
 fn draw_points(
     painter: &Painter,
     visit: &Visit,
+    revision: u64,
     frame: &DiagramFrame,
-    state: &CanvasState,
+    state: &mut CanvasState,
     selected: Option<PointId>,
 ) {
+    // A galley egui lays out again whenever its font atlas is rebuilt: the cached numbers are
+    // valid as long as egui hands back this same galley.
+    let probe = painter.layout_no_wrap(
+        "0123456789".to_owned(),
+        style::number_font(1),
+        Color32::WHITE,
+    );
+    let key = MarkerLayerKey {
+        frame: *frame,
+        revision,
+        selected,
+        drag: state.dragged_point(),
+        pixels_per_point: painter.pixels_per_point(),
+    };
+    let slot = &mut state.marker_layers[view_slot(frame.view)];
+    if let Some(layer) = slot
+        .as_ref()
+        .filter(|l| l.key == key && Arc::ptr_eq(&l.probe, &probe))
+    {
+        painter.add(egui::Shape::mesh(layer.mesh.clone()));
+        return;
+    }
+    let mut shapes = Vec::new();
     for (index, point) in visit.points.iter().enumerate() {
         if point.view != frame.view {
             continue;
         }
-        let pos = match state.point_drag {
-            Some(d) if d.id == point.id => d.pos,
+        let pos = match key.drag {
+            Some((id, pos)) if id == point.id => pos,
             _ => point.pos,
         };
-        style::draw_marker(
+        shapes.extend(style::marker_shapes(
             painter,
-            frame.to_screen(pos),
+            frame.screen_of(pos),
             MARKER_RADIUS,
             point.status,
             Some(index + 1),
             selected == Some(point.id),
-        );
+        ));
     }
+    let ctx = painter.ctx();
+    let mut tessellator = egui::epaint::Tessellator::new(
+        key.pixels_per_point,
+        ctx.tessellation_options(|o| *o),
+        ctx.fonts(|f| f.font_image_size()),
+        Vec::new(),
+    );
+    let mut mesh = Mesh::default();
+    for shape in shapes {
+        tessellator.tessellate_shape(shape, &mut mesh);
+    }
+    let mesh = Arc::new(mesh);
+    painter.add(egui::Shape::mesh(mesh.clone()));
+    *slot = Some(MarkerLayer { key, probe, mesh });
 }
 
 /// "Upper trapezius · Left", with any deeper candidates after it.

@@ -30,20 +30,22 @@ pub fn show(
         ui.weak("No points yet. Click on the body chart where the knot is.");
         return None;
     }
+    // Only the rows in sight are laid out, so that a visit of hundreds of points costs no more
+    // per frame than a visit of twenty.
+    let row_height = ui.spacing().interact_size.y.max(18.0) + ui.spacing().item_spacing.y;
     egui::ScrollArea::vertical()
         .id_salt("point_list")
         .auto_shrink([false, true])
-        .show(ui, |ui| {
-            for (index, point) in visit.points.iter().enumerate() {
+        .show_rows(ui, row_height, visit.points.len(), |ui, rows| {
+            for index in rows {
+                let point = &visit.points[index];
                 let is_selected = selected == Some(point.id);
                 ui.horizontal(|ui| {
+                    ui.set_height(row_height - ui.spacing().item_spacing.y);
                     let (rect, _) = ui.allocate_exact_size(vec2(18.0, 18.0), Sense::hover());
                     style::draw_legend_marker(ui.painter(), rect.center(), 14.0, point.status);
                     let response =
                         ui.selectable_label(is_selected, row_label(atlas, index + 1, point));
-                    if is_selected && response.gained_focus() {
-                        response.scroll_to_me(None);
-                    }
                     if response.clicked() {
                         clicked = Some(point.id);
                     }

@@ -55,20 +55,32 @@ pub fn draw_marker(
     number: Option<usize>,
     selected: bool,
 ) {
+    painter.extend(marker_shapes(
+        painter, center, radius, status, number, selected,
+    ));
+}
+
+/// The shapes of a point marker (see [`draw_marker`]); `painter` lays out the number.
+pub fn marker_shapes(
+    painter: &Painter,
+    center: Pos2,
+    radius: f32,
+    status: Status,
+    number: Option<usize>,
+    selected: bool,
+) -> Vec<Shape> {
+    let mut shapes = Vec::with_capacity(5);
     let color = status_color(status);
-    let outline = Stroke::new(1.5, color);
-    if selected {
-        painter.circle_stroke(
-            center,
-            radius + 5.0,
-            Stroke::new(3.0, Color32::from_rgb(255, 200, 0)),
-        );
-    }
+    // Rings are drawn as a disc over a larger disc: two fills cost fewer vertices than a stroke.
     let filled = matches!(status, Status::Active | Status::Latent);
+    if selected {
+        shapes.push(disc(center, radius + 6.0, Color32::from_rgb(255, 200, 0)));
+        shapes.push(disc(center, radius + 3.5, Color32::WHITE));
+    }
     match status {
         Status::Active => {
-            painter.circle_filled(center, radius, color);
-            painter.circle_stroke(center, radius, Stroke::new(1.5, Color32::WHITE));
+            shapes.push(disc(center, radius + 1.5, Color32::WHITE));
+            shapes.push(disc(center, radius, color));
         }
         Status::Latent => {
             let r = radius * 1.25;
@@ -78,43 +90,63 @@ pub fn draw_marker(
                 center + vec2(0.0, r),
                 center + vec2(-r, 0.0),
             ];
-            painter.add(Shape::convex_polygon(
+            shapes.push(Shape::convex_polygon(
                 diamond,
                 color,
                 Stroke::new(1.5, Color32::WHITE),
             ));
         }
         Status::Unclassified => {
-            painter.circle_filled(center, radius, Color32::WHITE);
-            painter.circle_stroke(center, radius, Stroke::new(2.0, color));
+            shapes.push(disc(center, radius + 1.0, color));
+            shapes.push(disc(center, radius - 1.0, Color32::WHITE));
         }
         Status::ToReexamine => {
-            painter.circle_filled(center, radius, Color32::from_white_alpha(220));
+            shapes.push(disc(center, radius, Color32::from_white_alpha(220)));
             let ring: Vec<Pos2> = (0..=24)
                 .map(|i| {
                     let a = i as f32 / 24.0 * std::f32::consts::TAU;
                     center + radius * vec2(a.cos(), a.sin())
                 })
                 .collect();
-            painter.extend(Shape::dashed_line(&ring, Stroke::new(2.0, color), 3.0, 2.5));
+            shapes.extend(Shape::dashed_line(&ring, Stroke::new(2.0, color), 3.0, 2.5));
         }
         Status::Resolved => {
             let r = radius * 0.9;
             let rect = egui::Rect::from_center_size(center, vec2(2.0 * r, 2.0 * r));
-            painter.rect_filled(rect, 1.0, Color32::WHITE);
-            painter.rect_stroke(rect, 1.0, outline, egui::StrokeKind::Middle);
+            shapes.push(Shape::rect_filled(rect, 1.0, Color32::WHITE));
+            shapes.push(Shape::rect_stroke(
+                rect,
+                1.0,
+                Stroke::new(1.5, color),
+                egui::StrokeKind::Middle,
+            ));
         }
     }
     if let Some(number) = number {
         let text_color = if filled { Color32::WHITE } else { color };
-        painter.text(
-            center + vec2(0.0, 0.5),
-            egui::Align2::CENTER_CENTER,
-            number.to_string(),
-            egui::FontId::proportional(if number > 99 { 8.5 } else { 10.5 }),
-            text_color,
-        );
+        let galley = painter.layout_no_wrap(number.to_string(), number_font(number), text_color);
+        let at = center + vec2(0.0, 0.5) - galley.size() / 2.0;
+        shapes.push(Shape::galley(at, galley, text_color));
     }
+    shapes
+}
+
+/// A filled circle as a 16-sided polygon: round enough at marker sizes, and a fraction of the
+/// vertices of egui's own circle, which matters with hundreds of markers.
+fn disc(center: Pos2, radius: f32, color: Color32) -> Shape {
+    const SIDES: usize = 16;
+    let points = (0..SIDES)
+        .map(|i| {
+            let a = i as f32 / SIDES as f32 * std::f32::consts::TAU;
+            center + radius * vec2(a.cos(), a.sin())
+        })
+        .collect();
+    Shape::convex_polygon(points, color, Stroke::NONE)
+}
+
+/// The font of a marker's number: smaller for three digits.
+pub fn number_font(number: usize) -> egui::FontId {
+    egui::FontId::proportional(if number > 99 { 8.5 } else { 10.5 })
 }
 
 /// Draws a small marker for a legend or list row, `size` points tall, without a number.

@@ -1,0 +1,396 @@
+//! A patient folder: every visit file (`*.ron`) of one patient, loaded and sorted by date.
+//!
+//! Loading only reads. A file that cannot be used (damaged, written by a newer TriggerMap, of
+//! another patient, or a copy of another visit) is listed as a [`BadFile`] with its error and
+//! does not stop the others.
+
+use super::timeline::History;
+use crate::atlas::Atlas;
+use crate::model::{PointId, Visit, VisitId};
+use crate::storage::{self, FileError, ReadOnlyReason};
+use chrono::{DateTime, FixedOffset};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The extension of visit files; other files in a patient folder are ignored.
+pub const VISIT_EXTENSION: &str = "ron";
+
+/// Why a patient folder could not be opened at all.
+#[derive(Debug, thiserror::Error)]
+pub enum FolderError {
+    /// The folder cannot be listed.
+    #[error("cannot read the patient folder: {source}: {folder}")]
+    ReadFolder {
+        /// The folder.
+        folder: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// Why one file of a patient folder was not loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum BadFileError {
+    /// The file cannot be read or is not a valid visit (damaged, newer version, ...).
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// A valid visit, but of another patient than the folder's.
+    #[error(
+        "{file}: a visit of patient {found:?}, but this folder holds the visits of patient {expected:?}"
+    )]
+    OtherPatient {
+        /// The file.
+        file: PathBuf,
+        /// The patient id in the file.
+        found: String,
+        /// The folder's patient id (that of most of its visits).
+        expected: String,
+    },
+    /// A valid visit with the same visit id as another file: a copy. Of such files the one with
+    /// the shortest name is loaded.
+    #[error("{file}: the same visit (id {id}) as {original}; a copy?")]
+    DuplicateVisit {
+        /// The file.
+        file: PathBuf,
+        /// The visit id.
+        id: VisitId,
+        /// The file that was loaded with that id.
+        original: PathBuf,
+    },
+    /// A valid visit whose point ids are also used by another visit: a copy with a new visit id.
+    #[error("{file}: point {point} is also a point of {original}; a copy of that visit?")]
+    DuplicatePoint {
+        /// The file.
+        file: PathBuf,
+        /// The shared point id.
+        point: PointId,
+        /// The file that was loaded with that point.
+        original: PathBuf,
+    },
+}
+
+/// A file of a patient folder that was not loaded, with the reason.
+#[derive(Debug)]
+pub struct BadFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Why it was not loaded.
+    pub error: BadFileError,
+}
+
+/// A visit loaded from a file of the folder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedVisit {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The visit.
+    pub visit: Visit,
+    /// Why it must not be edited, when so: a file of a newer format version that this build can
+    /// still show (without the fields it does not know). It takes part in the history; the app
+    /// opens it read-only and the command line lists it.
+    pub read_only: Option<ReadOnlyReason>,
+}
+
+impl LoadedVisit {
+    /// A visit in memory (not read from a file), e.g. one just saved, for
+    /// [`PatientFolder::from_visits`] and [`PatientFolder::upsert`].
+    pub fn new(path: PathBuf, visit: Visit) -> Self {
+        LoadedVisit {
+            path,
+            visit,
+            read_only: None,
+        }
+    }
+}
+
+/// The visits of one patient, from one folder, sorted by date.
+#[derive(Debug)]
+pub struct PatientFolder {
+    /// The folder.
+    pub path: PathBuf,
+    /// The patient id of the folder: the one most of its readable visits carry (on a tie, that
+    /// of the earliest visit). Empty when there is no readable visit.
+    pub patient_id: String,
+    /// The good visits, sorted by date and time (then by visit id).
+    pub visits: Vec<LoadedVisit>,
+    /// The files not loaded, sorted by path, each with its error.
+    pub bad_files: Vec<BadFile>,
+}
+
+impl PatientFolder {
+    /// The good visits that are read-only (written by a newer TriggerMap), with the reason.
+    pub fn read_only_visits(&self) -> impl Iterator<Item = (&LoadedVisit, &ReadOnlyReason)> {
+        self.visits
+            .iter()
+            .filter_map(|v| v.read_only.as_ref().map(|r| (v, r)))
+    }
+}
+
+impl PatientFolder {
+    /// Loads every visit file (`*.ron`, not hidden) directly in `folder`. Files that cannot be
+    /// used are listed in [`PatientFolder::bad_files`]; only a folder that cannot be listed is an
+    /// error. Reads only: nothing is ever written.
+    pub fn open(folder: &Path, atlas: &Atlas) -> Result<PatientFolder, FolderError> {
+        let read_error = |source| FolderError::ReadFolder {
+            folder: folder.to_owned(),
+            source,
+        };
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(folder).map_err(read_error)? {
+            let entry = entry.map_err(read_error)?;
+            let path = entry.path();
+            if is_visit_file(&path) {
+                files.push(path);
+            }
+        }
+        files.sort();
+        let mut loaded = Vec::with_capacity(files.len());
+        let mut bad = Vec::new();
+        for path in files {
+            match read_visit_file(&path, atlas) {
+                Ok((visit, read_only)) => loaded.push(LoadedVisit {
+                    path,
+                    visit,
+                    read_only,
+                }),
+                Err(error) => bad.push(BadFile {
+                    path,
+                    error: BadFileError::File(error),
+                }),
+            }
+        }
+        Ok(PatientFolder::from_loaded(folder.to_owned(), loaded, bad))
+    }
+
+    /// Builds a folder from visits already in memory (paths are only names here), applying the
+    /// same checks as [`PatientFolder::open`]: other patients and copies become bad files.
+    pub fn from_visits(folder: PathBuf, visits: Vec<LoadedVisit>) -> PatientFolder {
+        PatientFolder::from_loaded(folder, visits, Vec::new())
+    }
+
+    fn from_loaded(path: PathBuf, loaded: Vec<LoadedVisit>, mut bad: Vec<BadFile>) -> Self {
+        let mut loaded = loaded;
+        sort_visits(&mut loaded);
+        let patient_id = majority_patient(&loaded);
+
+        let mut visits: Vec<LoadedVisit> = Vec::with_capacity(loaded.len());
+        let mut visit_files: HashMap<VisitId, usize> = HashMap::new();
+        let mut point_files: HashMap<PointId, usize> = HashMap::new();
+        for candidate in loaded {
+            if candidate.visit.patient_id != patient_id {
+                bad.push(BadFile {
+                    error: BadFileError::OtherPatient {
+                        file: candidate.path.clone(),
+                        found: candidate.visit.patient_id.clone(),
+                        expected: patient_id.clone(),
+                    },
+                    path: candidate.path,
+                });
+                continue;
+            }
+            if let Some(&original) = visit_files.get(&candidate.visit.id) {
+                bad.push(BadFile {
+                    error: BadFileError::DuplicateVisit {
+                        file: candidate.path.clone(),
+                        id: candidate.visit.id,
+                        original: visits[original].path.clone(),
+                    },
+                    path: candidate.path,
+                });
+                continue;
+            }
+            if let Some((point, &original)) = candidate
+                .visit
+                .points
+                .iter()
+                .find_map(|p| point_files.get(&p.id).map(|f| (p.id, f)))
+            {
+                bad.push(BadFile {
+                    error: BadFileError::DuplicatePoint {
+                        file: candidate.path.clone(),
+                        point,
+                        original: visits[original].path.clone(),
+                    },
+                    path: candidate.path,
+                });
+                continue;
+            }
+            let index = visits.len();
+            visit_files.insert(candidate.visit.id, index);
+            for point in &candidate.visit.points {
+                point_files.insert(point.id, index);
+            }
+            visits.push(candidate);
+        }
+        bad.sort_by(|a, b| a.path.cmp(&b.path));
+        PatientFolder {
+            path,
+            patient_id,
+            visits,
+            bad_files: bad,
+        }
+    }
+
+    /// The history of the good visits: knots, overview, comparisons.
+    pub fn history(&self) -> History {
+        History::build(self.visits.iter().map(|v| &v.visit))
+    }
+
+    /// The visit with this id.
+    pub fn visit(&self, id: VisitId) -> Option<&LoadedVisit> {
+        self.visits.iter().find(|v| v.visit.id == id)
+    }
+
+    /// The latest visit, the one a follow-up starts from.
+    pub fn latest(&self) -> Option<&LoadedVisit> {
+        self.visits.last()
+    }
+
+    /// The last visit strictly before `date_time`: the previous visit of a visit at that time,
+    /// whose points are shown faintly and linked to.
+    pub fn visit_before(&self, date_time: DateTime<FixedOffset>) -> Option<&LoadedVisit> {
+        let end = self
+            .visits
+            .partition_point(|v| v.visit.date_time < date_time);
+        end.checked_sub(1).map(|i| &self.visits[i])
+    }
+
+    /// Adds a visit just saved to `path`, or replaces the one with the same visit id, keeping
+    /// the order by date. The file is not read or written.
+    pub fn upsert(&mut self, path: PathBuf, visit: Visit) {
+        self.visits
+            .retain(|v| v.visit.id != visit.id && v.path != path);
+        self.visits.push(LoadedVisit::new(path, visit));
+        sort_visits(&mut self.visits);
+        if self.patient_id.is_empty() {
+            self.patient_id = majority_patient(&self.visits);
+        }
+    }
+
+    /// A file name in this folder for a new visit, from its date and time
+    /// (`2025-01-14_0930.ron`, with `-2`, `-3`, ... added when taken on disk or in memory).
+    pub fn path_for_new_visit(&self, visit: &Visit) -> PathBuf {
+        let stem = visit.date_time.format("%Y-%m-%d_%H%M").to_string();
+        let taken = |p: &Path| p.exists() || self.visits.iter().any(|v| v.path == p);
+        let mut path = self.path.join(format!("{stem}.{VISIT_EXTENSION}"));
+        let mut n = 2;
+        while taken(&path) {
+            path = self.path.join(format!("{stem}-{n}.{VISIT_EXTENSION}"));
+            n += 1;
+        }
+        path
+    }
+}
+
+/// Whether `path` names a visit file: `*.ron`, not hidden (temporary and lock files start with a
+/// dot).
+pub fn is_visit_file(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_none_or(|n| n.starts_with('.'));
+    !hidden && path.extension().and_then(|e| e.to_str()) == Some(VISIT_EXTENSION) && path.is_file()
+}
+
+/// Reads one visit file; the one place that knows what [`storage::open_visit`] returns.
+fn read_visit_file(
+    path: &Path,
+    atlas: &Atlas,
+) -> Result<(Visit, Option<ReadOnlyReason>), FileError> {
+    storage::open_visit(path, atlas).map(|opened| (opened.visit, opened.read_only))
+}
+
+/// By date, then visit id; copies of one visit (same id) by file name length, then path, so that
+/// `visit.ron` is kept and `visit (copy).ron` or `visit 2.ron` reported.
+fn sort_visits(visits: &mut [LoadedVisit]) {
+    let name_len = |v: &LoadedVisit| v.path.file_name().map_or(0, |n| n.len());
+    visits.sort_by(|a, b| {
+        a.visit
+            .date_time
+            .cmp(&b.visit.date_time)
+            .then(a.visit.id.cmp(&b.visit.id))
+            .then(name_len(a).cmp(&name_len(b)))
+            .then(a.path.cmp(&b.path))
+    });
+}
+
+/// The patient id most visits carry; on a tie, that of the earliest of them. `visits` is sorted.
+fn majority_patient(visits: &[LoadedVisit]) -> String {
+    // Count, and remember the first (earliest) index of each id.
+    let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (index, v) in visits.iter().enumerate() {
+        counts.entry(&v.visit.patient_id).or_insert((0, index)).0 += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|(_, (count_a, first_a)), (_, (count_b, first_b))| {
+            count_a.cmp(count_b).then(first_b.cmp(first_a))
+        })
+        .map(|(id, _)| id.to_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visit(patient: &str, day: u32) -> LoadedVisit {
+        let mut visit = Visit::new_now();
+        visit.patient_id = patient.to_owned();
+        visit.date_time =
+            chrono::DateTime::parse_from_rfc3339(&format!("2025-01-{day:02}T09:00:00+01:00"))
+                .expect("date");
+        LoadedVisit::new(PathBuf::from(format!("{day}.ron")), visit)
+    }
+
+    #[test]
+    fn majority_and_tie_break() {
+        let mut v = vec![visit("B", 3), visit("A", 1), visit("B", 2)];
+        sort_visits(&mut v);
+        assert_eq!(majority_patient(&v), "B");
+        let mut v = vec![visit("B", 3), visit("A", 1)];
+        sort_visits(&mut v);
+        assert_eq!(majority_patient(&v), "A");
+        assert_eq!(majority_patient(&[]), "");
+    }
+
+    #[test]
+    fn other_patients_and_copies_are_bad() {
+        let a = visit("A", 1);
+        let mut copy = a.clone();
+        copy.path = PathBuf::from("copy.ron");
+        let folder = PatientFolder::from_visits(
+            PathBuf::from("f"),
+            vec![a, copy, visit("A", 2), visit("Z", 3)],
+        );
+        assert_eq!(folder.patient_id, "A");
+        assert_eq!(folder.visits.len(), 2);
+        assert_eq!(folder.bad_files.len(), 2);
+        assert!(matches!(
+            folder.bad_files[0].error,
+            BadFileError::OtherPatient { .. }
+        ));
+        assert!(matches!(
+            folder.bad_files[1].error,
+            BadFileError::DuplicateVisit { .. }
+        ));
+    }
+
+    #[test]
+    fn visit_before_is_strict() {
+        let folder = PatientFolder::from_visits(
+            PathBuf::from("f"),
+            vec![visit("A", 1), visit("A", 8), visit("A", 15)],
+        );
+        let day8 = folder.visits[1].visit.date_time;
+        assert_eq!(
+            folder.visit_before(day8).map(|v| v.visit.id),
+            Some(folder.visits[0].visit.id)
+        );
+        assert!(
+            folder
+                .visit_before(folder.visits[0].visit.date_time)
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,275 @@
+//! The recently opened patient folders, kept in a small RON file in the user's configuration
+//! folder (not in eframe's storage, which drops a file it cannot decode without a word).
+//!
+//! The file is `(format: "triggermap-recent", version: 1, patients: [...])`, written atomically
+//! with [`storage::write_atomically`].
+
+use crate::storage::{self, FileError};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The format name that the first field of the recent-patients file carries.
+pub const FORMAT_NAME: &str = "triggermap-recent";
+
+/// The recent-patients format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// How many patients the list keeps.
+pub const MAX_RECENT: usize = 10;
+
+/// The file name of the list, in [`config_dir`].
+pub const FILE_NAME: &str = "recent-patients.ron";
+
+/// Why the list could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum RecentError {
+    /// Reading, writing or creating the folder failed.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The file is not a recent-patients list of a version this build reads.
+    #[error("{file}:{line}:{column}: {message}")]
+    Content {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// No configuration folder is known (no `HOME`, `XDG_CONFIG_HOME` or `APPDATA`).
+    #[error("no configuration folder is known for this user")]
+    NoConfigDir,
+}
+
+/// A patient folder opened recently.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecentPatient {
+    /// The folder.
+    pub folder: PathBuf,
+    /// The patient id of the folder when it was opened, for display.
+    #[serde(default)]
+    pub patient_id: String,
+    /// When it was last opened.
+    pub opened: DateTime<FixedOffset>,
+}
+
+/// The recently opened patient folders, most recent first, at most [`MAX_RECENT`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecentPatients {
+    /// The folders, most recent first.
+    #[serde(default)]
+    pub patients: Vec<RecentPatient>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecentFile {
+    format: String,
+    version: u32,
+    #[serde(default)]
+    patients: Vec<RecentPatient>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: String,
+    version: u32,
+}
+
+impl RecentPatients {
+    /// Puts `folder` first (moving it if already listed) and drops the oldest beyond
+    /// [`MAX_RECENT`].
+    pub fn touch(&mut self, folder: PathBuf, patient_id: String, opened: DateTime<FixedOffset>) {
+        self.patients.retain(|p| p.folder != folder);
+        self.patients.insert(
+            0,
+            RecentPatient {
+                folder,
+                patient_id,
+                opened,
+            },
+        );
+        self.patients.truncate(MAX_RECENT);
+    }
+
+    /// Removes `folder` from the list (it was moved or deleted).
+    pub fn remove(&mut self, folder: &Path) {
+        self.patients.retain(|p| p.folder != folder);
+    }
+
+    /// Reads the list from `path`; a missing file is an empty list.
+    pub fn load(path: &Path) -> Result<RecentPatients, RecentError> {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(RecentPatients::default());
+            }
+            Err(source) => {
+                return Err(FileError::Io {
+                    file: path.to_owned(),
+                    action: "cannot read",
+                    source,
+                }
+                .into());
+            }
+        };
+        let content = |line, column, message| RecentError::Content {
+            file: path.to_owned(),
+            line,
+            column,
+            message,
+        };
+        let text =
+            std::str::from_utf8(&bytes).map_err(|_| content(1, 1, "not UTF-8 text".to_owned()))?;
+        let header: Header = ron::from_str(text).map_err(|e| {
+            content(
+                e.span.start.line,
+                e.span.start.col,
+                format!("not a recent-patients list: {}", e.code),
+            )
+        })?;
+        if header.format != FORMAT_NAME {
+            return Err(content(
+                1,
+                1,
+                format!("format: {:?} is not {FORMAT_NAME:?}", header.format),
+            ));
+        }
+        if header.version == 0 || header.version > FORMAT_VERSION {
+            return Err(content(
+                1,
+                1,
+                format!(
+                    "version {} is not one this TriggerMap reads (1 to {FORMAT_VERSION})",
+                    header.version
+                ),
+            ));
+        }
+        let file: RecentFile = ron::from_str(text)
+            .map_err(|e| content(e.span.start.line, e.span.start.col, e.code.to_string()))?;
+        let mut list = RecentPatients {
+            patients: file.patients,
+        };
+        list.patients.truncate(MAX_RECENT);
+        Ok(list)
+    }
+
+    /// Writes the list to `path` atomically, creating its folder. Entries whose folder path is
+    /// not UTF-8 (which RON cannot hold) are left out.
+    pub fn save(&self, path: &Path) -> Result<(), RecentError> {
+        if let Some(parent) = path.parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|source| FileError::Io {
+                file: parent.to_owned(),
+                action: "cannot create the folder",
+                source,
+            })?;
+        }
+        let file = RecentFile {
+            format: FORMAT_NAME.to_owned(),
+            version: FORMAT_VERSION,
+            patients: self
+                .patients
+                .iter()
+                .filter(|p| p.folder.to_str().is_some())
+                .cloned()
+                .collect(),
+        };
+        let config = ron::ser::PrettyConfig::new()
+            .indentor("    ".to_owned())
+            .struct_names(false);
+        let text = ron::ser::to_string_pretty(&file, config).map_err(|e| RecentError::Content {
+            file: path.to_owned(),
+            line: 0,
+            column: 0,
+            message: format!("cannot serialize the list: {e}"),
+        })?;
+        storage::write_atomically(path, format!("{text}\n").as_bytes())?;
+        Ok(())
+    }
+
+    /// The list's usual place: [`FILE_NAME`] in [`config_dir`].
+    pub fn default_path() -> Result<PathBuf, RecentError> {
+        config_dir()
+            .map(|dir| dir.join(FILE_NAME))
+            .ok_or(RecentError::NoConfigDir)
+    }
+}
+
+/// TriggerMap's folder in the user's configuration folder: `$XDG_CONFIG_HOME/triggermap` or
+/// `~/.config/triggermap` on Linux and other Unixes, `~/Library/Application Support/triggermap`
+/// on macOS, `%APPDATA%\triggermap` on Windows. `None` when the environment names no home.
+pub fn config_dir() -> Option<PathBuf> {
+    let env_path = |name| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let base = if cfg!(windows) {
+        env_path("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        env_path("HOME").map(|h| h.join("Library").join("Application Support"))
+    } else {
+        env_path("XDG_CONFIG_HOME").or_else(|| env_path("HOME").map(|h| h.join(".config")))
+    };
+    base.map(|b| b.join("triggermap"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: u32) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(&format!("2025-01-{day:02}T09:00:00+01:00")).expect("date")
+    }
+
+    #[test]
+    fn touch_moves_to_front_and_caps() {
+        let mut list = RecentPatients::default();
+        for i in 0..12 {
+            list.touch(PathBuf::from(format!("/p/{i}")), format!("P{i}"), at(1));
+        }
+        assert_eq!(list.patients.len(), MAX_RECENT);
+        assert_eq!(list.patients[0].folder, PathBuf::from("/p/11"));
+        list.touch(PathBuf::from("/p/5"), "P5".into(), at(2));
+        assert_eq!(list.patients[0].folder, PathBuf::from("/p/5"));
+        assert_eq!(list.patients.len(), MAX_RECENT);
+        list.remove(Path::new("/p/5"));
+        assert_eq!(list.patients.len(), MAX_RECENT - 1);
+    }
+
+    #[test]
+    fn save_load_round_trip_and_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sub").join(FILE_NAME);
+        assert_eq!(
+            RecentPatients::load(&path).expect("missing is empty"),
+            RecentPatients::default()
+        );
+        let mut list = RecentPatients::default();
+        list.touch(PathBuf::from("/patients/PT-1"), "PT-1".into(), at(3));
+        list.save(&path).expect("save");
+        assert_eq!(RecentPatients::load(&path).expect("load"), list);
+
+        std::fs::write(&path, "(format: \"triggermap-recent\", version: 9)").expect("write");
+        assert!(matches!(
+            RecentPatients::load(&path),
+            Err(RecentError::Content { .. })
+        ));
+        std::fs::write(
+            &path,
+            "(format: \"triggermap-recent\", version: 1, patients: [(",
+        )
+        .expect("write");
+        assert!(matches!(
+            RecentPatients::load(&path),
+            Err(RecentError::Content { .. })
+        ));
+    }
+}

@@ -1,0 +1,111 @@
+//! The headless commands, run as a user would run the binary.
+
+use std::process::Command;
+
+fn triggermap(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_triggermap"))
+        .args(args)
+        .env(
+            "TRIGGERMAP_DATA_DIR",
+            std::env::temp_dir().join("triggermap-cli-test"),
+        )
+        .output()
+        .expect("run triggermap");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn atlas_lists_every_region_with_five_columns() {
+    let (code, out, _) = triggermap(&["atlas"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 124, "62 muscles, left and right");
+    for line in &lines {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 5, "{line}");
+        assert!(["Left", "Right", "Midline"].contains(&cols[2]), "{line}");
+        assert!(
+            cols[3].split(',').all(|v| v == "Front" || v == "Back"),
+            "{line}"
+        );
+        assert!(["Neck", "Back", "Arm", "Leg"].contains(&cols[4]), "{line}");
+    }
+    assert!(out.contains("upper_trapezius\tUpper trapezius\tLeft\tFront,Back\tNeck"));
+}
+
+#[test]
+fn locate_names_the_patients_side_and_accepts_negative_numbers() {
+    let (code, out, err) = triggermap(&["locate", "--view", "back", "-0.07", "0.18"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().next(),
+        Some("upper_trapezius\tUpper trapezius\tRight")
+    );
+    let (_, out, _) = triggermap(&["locate", "--view", "front", "-0.06", "0.25"]);
+    assert_eq!(
+        out.lines().next(),
+        Some("pectoralis_major\tPectoralis major\tRight")
+    );
+    let (_, out, _) = triggermap(&["locate", "--view", "front", "0.06", "0.25"]);
+    assert_eq!(
+        out.lines().next(),
+        Some("pectoralis_major\tPectoralis major\tLeft")
+    );
+    let (_, out, _) = triggermap(&["locate", "--view", "back", "0.3", "0.5"]);
+    assert_eq!(out, "none\n");
+}
+
+#[test]
+fn locate_lists_deep_muscles_after_superficial_ones() {
+    let (_, out, _) = triggermap(&["locate", "--view", "back", "0.095", "0.24"]);
+    let ids: Vec<&str> = out
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or(""))
+        .collect();
+    assert!(ids.len() >= 2, "{out}");
+    assert!(ids.contains(&"subscapularis"), "{out}");
+    assert_ne!(
+        ids[0], "subscapularis",
+        "the deep muscle is not the first candidate"
+    );
+}
+
+#[test]
+fn locate_rejects_a_bad_view() {
+    let (code, _, err) = triggermap(&["locate", "--view", "side", "0", "0.5"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("front or back"), "{err}");
+}
+
+#[test]
+fn check_summarises_valid_files_and_fails_on_invalid_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("truncated.ron");
+    let example = include_str!("fixtures/example-visit.ron");
+    std::fs::write(&bad, &example[..example.len() / 2]).expect("write");
+    let (code, out, _) = triggermap(&["check", "tests/fixtures/example-visit.ron"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.lines().count(), 1);
+    assert!(out.contains("points"), "{out}");
+    let bad_arg = bad.to_string_lossy().into_owned();
+    let (code, out, _) = triggermap(&["check", "tests/fixtures/example-visit.ron", &bad_arg]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    let prefix = format!("{bad_arg}:");
+    assert!(lines[1].starts_with(&prefix), "{out}");
+    let rest = &lines[1][prefix.len()..];
+    let mut parts = rest.splitn(3, ':');
+    assert!(
+        parts.next().is_some_and(|l| l.parse::<usize>().is_ok()),
+        "line number: {out}"
+    );
+    assert!(
+        parts.next().is_some_and(|c| c.parse::<usize>().is_ok()),
+        "column: {out}"
+    );
+}
