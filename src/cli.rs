@@ -93,6 +93,51 @@ pub fn check(files: &[PathBuf], atlas: &Atlas, out: &mut dyn Write) -> std::io::
     Ok(code)
 }
 
+/// `triggermap recovery`: the unsaved work left by sessions that ended without saving, one line
+/// per recovery file: the file, when it was written, the visit file it belongs to (or "unsaved
+/// visit"), the number of points, and what it holds against the saved file. Entries of sessions
+/// still running are not listed.
+pub fn recovery(atlas: &Atlas, out: &mut dyn Write) -> std::io::Result<i32> {
+    let store = match crate::recovery::RecoveryStore::open_default() {
+        Ok(store) => store,
+        Err(error) => {
+            writeln!(out, "{error}")?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let found = match store.restorable() {
+        Ok(found) => found,
+        Err(error) => {
+            writeln!(out, "{error}")?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    if found.is_empty() {
+        writeln!(out, "none")?;
+    }
+    for recovered in found {
+        match recovered.entry {
+            Ok(entry) => {
+                let summary = crate::recovery::summarise(&entry, atlas);
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{} points\t{}",
+                    recovered.file.display(),
+                    entry.saved_at.format("%Y-%m-%d %H:%M:%S %:z"),
+                    entry
+                        .original_path
+                        .as_deref()
+                        .map_or("unsaved visit".to_owned(), |p| p.display().to_string()),
+                    entry.visit.points.len(),
+                    summary.headline
+                )?;
+            }
+            Err(error) => writeln!(out, "{}\tdamaged: {error}", recovered.file.display())?,
+        }
+    }
+    Ok(EXIT_OK)
+}
+
 /// `triggermap atlas`: every region, one per line: id, display name, side, views, group.
 pub fn atlas(atlas: &Atlas, out: &mut dyn Write) -> std::io::Result<i32> {
     for muscle in atlas.muscles() {

@@ -104,6 +104,21 @@ impl Document {
         self.revision
     }
 
+    /// A document whose file holds `saved` while the work in hand is `current` (restored after
+    /// a crash): it is dirty until saved, and the restored changes are one undo step.
+    pub fn with_unsaved(saved: Visit, current: Visit) -> Self {
+        let mut doc = Document::new(saved);
+        if doc.visit != current {
+            doc.undo.push(UndoStep {
+                before: doc.visit.clone(),
+                merge_key: None,
+                at: Instant::now(),
+            });
+            doc.visit = current;
+        }
+        doc
+    }
+
     /// The visit as it now is.
     pub fn visit(&self) -> &Visit {
         &self.visit

@@ -27,6 +27,8 @@ enum Command {
     },
     /// List the atlas regions: id, name, side, views, group (tab-separated).
     Atlas,
+    /// List unsaved work that crashed or killed sessions left for recovery.
+    Recovery,
     /// Name the regions at a point of the patient frame.
     Locate {
         /// front or back.
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         Some(Command::Check { files }) => cli::check(&files, &atlas, &mut out),
         Some(Command::Atlas) => cli::atlas(&atlas, &mut out),
+        Some(Command::Recovery) => cli::recovery(&atlas, &mut out),
         Some(Command::Locate { view, x, y }) => cli::locate(&atlas, view, x, y, &mut out),
         Some(Command::History { folder }) => {
             cli::history(&folder, &atlas, &mut out, &mut std::io::stderr())

@@ -338,15 +338,25 @@ fn compare_command() {
     assert!(err.contains("A is later than B"));
     assert_eq!(swapped, out);
 
-    // Two lone files in a folder of their own: matched directly.
+    // Two files in a folder of their own, with the visits between them missing: the broken
+    // links are matched by position, as two lone files are.
     let lone = tempfile::tempdir().expect("tempdir");
     let (a, b) = (lone.path().join("a.ron"), lone.path().join("b.ron"));
     std::fs::copy(&v1, &a).expect("copy");
     std::fs::copy(&v4, &b).expect("copy");
     let (code, out, _) = run(|o, e| cli::compare(&a, &b, &atlas, o, e));
     assert_eq!(code, cli::EXIT_OK);
+    assert!(out.contains("3 knot(s) with a broken link"), "{out}");
+    let counts = "New 3, Resolved 3, Better 0, Worse 1, Unchanged 0, Not measured 1";
+    assert!(out.contains(counts), "{out}");
+    // In different folders: matched directly, with the same result.
+    let other = tempfile::tempdir().expect("tempdir");
+    let c = other.path().join("c.ron");
+    std::fs::copy(&v4, &c).expect("copy");
+    let (code, out, _) = run(|o, e| cli::compare(&a, &c, &atlas, o, e));
+    assert_eq!(code, cli::EXIT_OK);
     assert!(out.contains("matched directly"), "{out}");
-    assert!(out.contains("New 3, Resolved 3, Better 0, Worse 1, Unchanged 0, Not measured 1"));
+    assert!(out.contains(counts), "{out}");
 
     // Unreadable and foreign files.
     let mixed = patients().join("mixed-files");

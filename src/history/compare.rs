@@ -235,7 +235,7 @@ impl History {
                 });
             }
         }
-        let matched_by_position = self.rematch_broken_chains(&mut rows, ia);
+        let matched_by_position = self.rematch_broken_chains(&mut rows, ia, ib);
         let visits = self.visits();
         let mut comparison = Comparison {
             a: visits[ia].id,
@@ -254,37 +254,37 @@ impl History {
 }
 
 impl History {
-    /// Matches the new knots of B whose chain is broken to the knots of A not charted at B, by
-    /// [`nearest_pairs`], merging each pair into one row. Returns how many were matched.
-    fn rematch_broken_chains(&self, rows: &mut Vec<ComparisonRow>, ia: usize) -> usize {
-        let broken = |row: &ComparisonRow| {
-            row.a.is_none()
-                && self
-                    .knot(row.knot)
-                    .is_some_and(|k| k.missing_lineage.is_some() && k.first().visit_index > ia)
-        };
+    /// Matches the knots of B whose chain is broken (first charted after A, lineage naming a
+    /// point of no loaded visit) to the knots of A not charted at B, by [`nearest_pairs`], and
+    /// merges each pair into one row. Returns how many were matched.
+    fn rematch_broken_chains(&self, rows: &mut Vec<ComparisonRow>, ia: usize, ib: usize) -> usize {
         let a_side: Vec<(usize, &PointSnapshot)> = rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.change == Trend::Resolved && r.b.is_none())
+            .filter(|(_, r)| r.b.is_none())
             .filter_map(|(i, r)| Some((i, r.a.as_ref()?)))
             .collect();
-        let b_side: Vec<(usize, &PointSnapshot)> = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.change == Trend::New && broken(r))
-            .filter_map(|(i, r)| Some((i, r.b.as_ref()?)))
-            .collect();
-        let pairs = nearest_pairs(&a_side, &b_side);
-        if pairs.is_empty() {
+        if a_side.is_empty() {
             return 0;
         }
+        // Resolved ones too: a knot found resolved at B where a knot of A was is that knot.
+        let broken: Vec<(KnotId, PointSnapshot)> = self
+            .knots()
+            .iter()
+            .filter(|k| k.missing_lineage.is_some() && k.first().visit_index > ia)
+            .filter_map(|k| Some((k.id, PointSnapshot::of_occurrence(k.at(ib)?))))
+            .collect();
+        let b_side: Vec<(usize, &PointSnapshot)> =
+            broken.iter().enumerate().map(|(j, (_, p))| (j, p)).collect();
+        let pairs = nearest_pairs(&a_side, &b_side);
         let mut remove = vec![false; rows.len()];
-        for &(ra, rb) in &pairs {
-            let b = rows[rb].b.take();
-            remove[rb] = true;
+        for &(ra, j) in &pairs {
+            let (knot, snapshot) = &broken[j];
+            if let Some(rb) = rows.iter().position(|r| r.knot == *knot && r.a.is_none()) {
+                remove[rb] = true;
+            }
             let row = &mut rows[ra];
-            row.b = b;
+            row.b = Some(snapshot.clone());
             if let Some(change) = change(row.a.as_ref(), row.b.as_ref()) {
                 row.change = change;
             }

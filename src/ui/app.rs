@@ -3,7 +3,9 @@
 use super::canvas::{self, CanvasAction, CanvasState, Layout};
 use super::commands::Command;
 use super::file_dialog::{FileAnswer, FilePicker, FileRequest};
+use super::safeguards::Safeguards;
 use super::{inspector, point_list, style, visit_form};
+use crate::recovery::{RecoveryEntry, RecoveryStore};
 use crate::atlas::Atlas;
 use crate::editing::{Document, Edit};
 use crate::model::{PointId, Status, View, Visit};
@@ -37,6 +39,19 @@ pub enum Dialog {
     },
     /// Something went wrong; nothing was changed.
     Error(String),
+    /// The file was changed by someone else since it was opened or saved here.
+    ChangedOnDisk(PathBuf),
+    /// Unsaved work from a session that ended without saving it.
+    Recover {
+        /// The recovery file.
+        file: PathBuf,
+        /// What it holds.
+        entry: Box<RecoveryEntry>,
+        /// One line on what it holds against the saved file.
+        headline: String,
+        /// The differences, one per line.
+        details: Vec<String>,
+    },
 }
 
 /// The TriggerMap app.
@@ -56,6 +71,7 @@ pub struct TriggerMapApp {
     status: String,
     close_confirmed: bool,
     title: String,
+    guard: Safeguards,
 }
 
 impl TriggerMapApp {
@@ -75,7 +91,35 @@ impl TriggerMapApp {
             status: "Click on the body chart where the knot is.".to_owned(),
             close_confirmed: false,
             title: String::new(),
+            guard: Safeguards::new(None),
         }
+    }
+
+    /// Keeps crash-recovery copies in `store`, and offers to restore what an earlier session
+    /// left there unsaved.
+    pub fn with_recovery(mut self, store: RecoveryStore) -> Self {
+        let offer = store.restorable().ok().and_then(|found| {
+            found.into_iter().find_map(|r| {
+                let entry = r.entry.ok()?;
+                let summary = crate::recovery::summarise(&entry, &self.atlas);
+                Some(Dialog::Recover {
+                    file: r.file,
+                    headline: summary.headline,
+                    details: summary.diff.map(|d| d.lines()).unwrap_or_default(),
+                    entry: Box::new(entry),
+                })
+            })
+        });
+        if offer.is_some() {
+            self.dialog = offer;
+        }
+        self.guard = Safeguards::new(Some(store));
+        self
+    }
+
+    /// Why the visit cannot be edited, if so.
+    pub fn read_only(&self) -> Option<&str> {
+        self.guard.read_only.as_deref()
     }
 
     /// The visit being edited.
@@ -111,10 +155,29 @@ impl TriggerMapApp {
     /// Opens a visit file, replacing the current visit (the caller has dealt with unsaved
     /// changes). On error nothing changes and the error is shown.
     pub fn open_path(&mut self, path: &Path) {
-        match storage::load_visit(path, &self.atlas) {
-            Ok(visit) => {
-                self.status = format!("Opened {} ({} points).", path.display(), visit.points.len());
-                self.doc = Document::new(visit);
+        match storage::open_visit(path, &self.atlas) {
+            Ok(opened) => {
+                self.guard.reset();
+                let mut read_only = opened.read_only.map(|r| r.to_string());
+                if read_only.is_none()
+                    && let Some(signature) = &opened.visit.signature
+                {
+                    read_only = Some(format!(
+                        "Signed by {} on {}: a signed visit is not edited.",
+                        signature.clinician,
+                        signature.signed_at.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+                let lock_refused = self.guard.lock(path);
+                self.guard.read_only = read_only.or(lock_refused);
+                self.guard.stamp = Some(opened.stamp);
+                self.status = format!(
+                    "Opened {} ({} points){}.",
+                    path.display(),
+                    opened.visit.points.len(),
+                    if self.guard.read_only.is_some() { ", read-only" } else { "" }
+                );
+                self.doc = Document::new(opened.visit);
                 self.path = Some(path.to_owned());
                 self.selected = None;
             }
@@ -127,12 +190,39 @@ impl TriggerMapApp {
 
     /// Saves to `path`; true on success. On error the visit stays unsaved and the error is shown.
     pub fn save_to(&mut self, path: &Path) -> bool {
-        match storage::save_visit(path, self.doc.visit()) {
-            Ok(()) => {
+        let expected = if self.path.as_deref() == Some(path) {
+            self.guard.stamp.clone()
+        } else {
+            None
+        };
+        self.save_checked(path, expected.as_ref())
+    }
+
+    /// Saves to `path`, refusing if the file is no longer as `expected` (None: replace it).
+    fn save_checked(&mut self, path: &Path, expected: Option<&storage::FileStamp>) -> bool {
+        if let Some(reason) = &self.guard.read_only {
+            self.dialog = Some(Dialog::Error(format!(
+                "The visit was NOT saved: it is read-only.\n\n{reason}"
+            )));
+            return false;
+        }
+        match storage::save_visit_checked(path, self.doc.visit(), expected) {
+            Ok(stamp) => {
+                if self.path.as_deref() != Some(path)
+                    && let Some(refused) = self.guard.lock(path)
+                {
+                    self.status = refused;
+                }
+                self.guard.stamp = Some(stamp);
                 self.doc.mark_saved();
+                self.guard.discard_recovery();
                 self.path = Some(path.to_owned());
                 self.status = format!("Saved {}.", path.display());
                 true
+            }
+            Err(storage::FileError::ChangedOnDisk { .. }) => {
+                self.dialog = Some(Dialog::ChangedOnDisk(path.to_owned()));
+                false
             }
             Err(error) => {
                 self.dialog = Some(Dialog::Error(format!(
@@ -176,6 +266,10 @@ impl TriggerMapApp {
 
     /// Applies an edit as one undo step.
     pub fn apply(&mut self, edit: Edit) {
+        if let Some(reason) = &self.guard.read_only {
+            self.status = format!("Read-only: {reason}");
+            return;
+        }
         let describe = match &edit {
             Edit::AddPoint(p) => Some(format!(
                 "Placed point {} in {} ({}).",
@@ -235,6 +329,7 @@ impl TriggerMapApp {
     fn proceed(&mut self, after: AfterConfirm, ctx: &egui::Context) {
         match after {
             AfterConfirm::New => {
+                self.guard.reset();
                 self.doc = Document::new(Visit::new_now());
                 self.path = None;
                 self.selected = None;
@@ -242,6 +337,7 @@ impl TriggerMapApp {
             }
             AfterConfirm::Open => self.picker.request(FileRequest::Open, ctx),
             AfterConfirm::Close => {
+                self.guard.discard_recovery();
                 self.close_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
@@ -339,6 +435,33 @@ impl TriggerMapApp {
         }
     }
 
+    /// Restores recovered work as unsaved changes to its file (or to a new visit), and removes
+    /// the recovery file: this session's own copy takes over.
+    fn restore(&mut self, file: &Path, entry: RecoveryEntry) {
+        self.guard.reset();
+        let saved = entry
+            .original_path
+            .as_deref()
+            .and_then(|p| storage::open_visit(p, &self.atlas).ok());
+        let base = match &saved {
+            Some(opened) => opened.visit.clone(),
+            None => Visit::new_now(),
+        };
+        if let (Some(path), Some(opened)) = (entry.original_path.as_deref(), saved) {
+            self.guard.read_only = self.guard.lock(path);
+            self.guard.stamp = Some(opened.stamp);
+        }
+        self.path = entry.original_path.clone().filter(|_| self.guard.stamp.is_some());
+        self.doc = Document::with_unsaved(base, entry.visit);
+        self.selected = None;
+        self.status = "Restored the unsaved work; save it to keep it.".to_owned();
+        if let Some(store) = self.guard.recovery()
+            && let Err(error) = store.discard_file(file)
+        {
+            self.dialog = Some(Dialog::Error(error.to_string()));
+        }
+    }
+
     /// The whole window's UI. eframe and the UI tests both call this.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
@@ -353,17 +476,31 @@ impl TriggerMapApp {
         }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        if let Some(reason) = self.guard.read_only.clone() {
+            egui::Panel::top("read_only").show(ui, |ui| {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("Read-only. {reason}"),
+                );
+            });
+        }
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         egui::Panel::left("visit")
             .resizable(true)
             .default_size(310.0)
             .min_size(240.0)
-            .show(ui, |ui| self.left_panel(ui));
+            .show(ui, |ui| {
+                let editable = self.guard.read_only.is_none();
+                ui.add_enabled_ui(editable, |ui| self.left_panel(ui));
+            });
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(360.0)
             .min_size(280.0)
-            .show(ui, |ui| self.right_panel(ui));
+            .show(ui, |ui| {
+                let editable = self.guard.read_only.is_none();
+                ui.add_enabled_ui(editable, |ui| self.right_panel(ui));
+            });
         egui::CentralPanel::default().show(ui, |ui| {
             let actions = canvas::show(
                 ui,
@@ -382,6 +519,12 @@ impl TriggerMapApp {
         });
         self.show_dialog(&ctx);
         self.update_title(&ctx);
+        if let Some(wait) = self
+            .guard
+            .keep_recovery_copy(&self.doc, self.path.as_deref())
+        {
+            ctx.request_repaint_after(wait);
+        }
     }
 
     fn handle_close_request(&mut self, ctx: &egui::Context) {
@@ -629,6 +772,57 @@ impl TriggerMapApp {
                         });
                     }
                 }
+                Dialog::ChangedOnDisk(path) => {
+                    ui.heading("The file changed on disk");
+                    ui.label(format!(
+                        "{} was changed by someone else since it was opened here. Saving would replace their changes.",
+                        path.display()
+                    ));
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        if ui.button("Save as a new file…").clicked() {
+                            choice = Some(DialogChoice::SaveAsInstead);
+                        }
+                        if ui.button("Replace it").clicked() {
+                            choice = Some(DialogChoice::Overwrite(path.clone()));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            choice = Some(DialogChoice::Dismiss);
+                        }
+                    });
+                }
+                Dialog::Recover {
+                    headline,
+                    details,
+                    entry,
+                    ..
+                } => {
+                    ui.heading("Restore unsaved work?");
+                    let source = entry
+                        .original_path
+                        .as_deref()
+                        .map_or("a visit never saved".to_owned(), |p| p.display().to_string());
+                    ui.label(format!(
+                        "TriggerMap ended on {} without saving {source}.",
+                        entry.saved_at.format("%Y-%m-%d %H:%M")
+                    ));
+                    ui.strong(headline);
+                    for line in details.iter().take(12) {
+                        ui.label(format!("• {line}"));
+                    }
+                    if details.len() > 12 {
+                        ui.weak(format!("… and {} more", details.len() - 12));
+                    }
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        if ui.button("Restore").clicked() {
+                            choice = Some(DialogChoice::Restore);
+                        }
+                        if ui.button("Discard it").clicked() {
+                            choice = Some(DialogChoice::DiscardRecovery);
+                        }
+                    });
+                }
                 Dialog::Error(message) => {
                     ui.heading("Problem");
                     ui.label(egui::RichText::new(message).monospace());
@@ -639,7 +833,7 @@ impl TriggerMapApp {
                 }
             }
         });
-        if choice.is_none() && modal.should_close() {
+        if choice.is_none() && modal.should_close() && !matches!(dialog, Dialog::Recover { .. }) {
             choice = Some(DialogChoice::Dismiss);
         }
         let Some(choice) = choice else {
@@ -660,6 +854,22 @@ impl TriggerMapApp {
             DialogChoice::Proceed(after) => self.proceed(after, ctx),
             DialogChoice::UsePath(request, path) => self.use_chosen_path(request, &path, ctx),
             DialogChoice::CancelPath => self.after_save = None,
+            DialogChoice::SaveAsInstead => self.request_save_as(ctx),
+            DialogChoice::Overwrite(path) => {
+                self.save_checked(&path, None);
+            }
+            DialogChoice::Restore => {
+                if let Dialog::Recover { file, entry, .. } = dialog {
+                    self.restore(&file, *entry);
+                }
+            }
+            DialogChoice::DiscardRecovery => {
+                if let (Dialog::Recover { file, .. }, Some(store)) = (&dialog, self.guard.recovery()) {
+                    if let Err(error) = store.discard_file(file) {
+                        self.dialog = Some(Dialog::Error(error.to_string()));
+                    }
+                }
+            }
             DialogChoice::Dismiss => {}
         }
     }
@@ -677,6 +887,14 @@ enum DialogChoice {
     CancelPath,
     /// Close the dialog.
     Dismiss,
+    /// Save under another name instead of replacing a file changed on disk.
+    SaveAsInstead,
+    /// Replace the file changed on disk.
+    Overwrite(PathBuf),
+    /// Restore the recovered work.
+    Restore,
+    /// Throw the recovered work away.
+    DiscardRecovery,
 }
 
 /// The key to the point markers.
@@ -692,5 +910,10 @@ fn legend(ui: &mut Ui) {
 impl eframe::App for TriggerMapApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    /// A clean exit leaves no recovery copy: the user has saved or chosen not to.
+    fn on_exit(&mut self) {
+        self.guard.discard_recovery();
     }
 }

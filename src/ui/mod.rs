@@ -7,6 +7,7 @@ pub mod commands;
 pub mod file_dialog;
 pub mod inspector;
 pub mod point_list;
+pub mod safeguards;
 pub mod style;
 pub mod visit_form;
 
@@ -35,6 +36,10 @@ pub fn run(atlas: Atlas, file: Option<PathBuf>) -> eframe::Result<()> {
                 Arc::new(atlas),
                 Box::new(file_dialog::NativePicker::default()),
             );
+            match crate::recovery::RecoveryStore::open_default() {
+                Ok(store) => app = app.with_recovery(store),
+                Err(error) => eprintln!("triggermap: crash recovery is off: {error}"),
+            }
             if let Some(path) = file {
                 app.open_path(&path);
             }
