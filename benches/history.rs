@@ -95,8 +95,8 @@ fn generate(atlas: &Atlas) -> Vec<Visit> {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut first = Visit::new_now();
     first.patient_id = "PT-BENCH".to_owned();
-    first.date_time = chrono::DateTime::parse_from_rfc3339("2015-01-05T09:00:00+01:00")
-        .expect("date");
+    first.date_time =
+        chrono::DateTime::parse_from_rfc3339("2015-01-05T09:00:00+01:00").expect("date");
     let mut visits: Vec<Visit> = Vec::with_capacity(VISITS);
     let mut visit = first;
     for n in 0..VISITS {

@@ -44,10 +44,13 @@ fn visits_one_and_three_show_every_category() {
     let history = folder.history();
     let (v1, v3) = (folder.visits[0].visit.id, folder.visits[2].visit.id);
     let c = history.compare(v1, v3).expect("compare");
-    assert_eq!(c.method, MatchMethod::History {
+    assert_eq!(
+        c.method,
+        MatchMethod::History {
             visits_between: 1,
             matched_by_position: 0
-        });
+        }
+    );
     assert_eq!(
         by_knot(&c),
         BTreeMap::from([
@@ -90,10 +93,13 @@ fn first_and_last_visit_follow_knots_through_the_visits_between() {
     let c = history
         .compare(folder.visits[0].visit.id, folder.visits[3].visit.id)
         .expect("compare");
-    assert_eq!(c.method, MatchMethod::History {
+    assert_eq!(
+        c.method,
+        MatchMethod::History {
             visits_between: 2,
             matched_by_position: 0
-        });
+        }
+    );
     assert_eq!(
         by_knot(&c),
         BTreeMap::from([

@@ -93,7 +93,11 @@ fn follow_up_carries_every_unresolved_point_over() {
     for point in &follow.points {
         let knot = history.knot_of_point(point.id).expect("knot");
         // K6 was first charted at visit 2.
-        let expected = if knot.id == KnotId(fixture_point(6, 2)) { 3 } else { 4 };
+        let expected = if knot.id == KnotId(fixture_point(6, 2)) {
+            3
+        } else {
+            4
+        };
         assert_eq!(knot.occurrences.len(), expected, "{knot:?}");
     }
 }

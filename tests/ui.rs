@@ -352,3 +352,47 @@ fn the_single_view_layout_shows_one_diagram() {
     click_on(&mut h, View::Back, 0.07, 0.18);
     assert_eq!(h.state().visit().points[0].side, Side::Left);
 }
+
+#[test]
+fn unsaved_work_of_a_killed_session_is_offered_and_restored() {
+    use triggermap::recovery::{RecoveryEntry, RecoveryKey, RecoveryStore};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = RecoveryStore::open(dir.path().join("recovery")).expect("store");
+    // A session that has ended: a process that ran and exited.
+    let mut child = std::process::Command::new("true").spawn().expect("spawn");
+    let dead_pid = child.id();
+    child.wait().expect("wait");
+    let mut visit = triggermap::model::Visit::new_now();
+    visit.patient_id = "PT-7".to_owned();
+    let atlas = Atlas::builtin().expect("atlas");
+    let pos = PatientPoint::new(0.07, 0.18);
+    let (muscle, side) = triggermap::editing::identify(&atlas, View::Back, pos);
+    visit.points.push(triggermap::model::TriggerPoint::new(
+        View::Back,
+        pos,
+        muscle,
+        side,
+    ));
+    let mut entry = RecoveryEntry::new(
+        RecoveryKey::new_random(),
+        None,
+        visit.clone(),
+        chrono::Local::now().fixed_offset(),
+    );
+    entry.pid = dead_pid;
+    store.write(&entry).expect("write");
+
+    let app = app_with_answers(vec![])
+        .with_recovery(RecoveryStore::open(dir.path().join("recovery")).expect("store"));
+    let mut h = harness(app);
+    assert!(matches!(h.state().dialog(), Some(Dialog::Recover { .. })));
+    h.get_by_label("Restore").click();
+    h.run();
+    assert_eq!(h.state().visit().points, visit.points);
+    assert_eq!(h.state().visit().patient_id, "PT-7");
+    assert!(h.state().is_dirty(), "restored work is unsaved until saved");
+    assert!(
+        store.restorable().expect("list").is_empty(),
+        "the old copy is gone"
+    );
+}

@@ -274,8 +274,11 @@ impl History {
             .filter(|k| k.missing_lineage.is_some() && k.first().visit_index > ia)
             .filter_map(|k| Some((k.id, PointSnapshot::of_occurrence(k.at(ib)?))))
             .collect();
-        let b_side: Vec<(usize, &PointSnapshot)> =
-            broken.iter().enumerate().map(|(j, (_, p))| (j, p)).collect();
+        let b_side: Vec<(usize, &PointSnapshot)> = broken
+            .iter()
+            .enumerate()
+            .map(|(j, (_, p))| (j, p))
+            .collect();
         let pairs = nearest_pairs(&a_side, &b_side);
         let mut remove = vec![false; rows.len()];
         for &(ra, j) in &pairs {
@@ -314,7 +317,10 @@ fn position_match(a: &PointSnapshot, b: &PointSnapshot) -> Option<f32> {
 
 /// Pairs of (key of `a`, key of `b`) matched by [`position_match`], nearest pairs first, each
 /// at most once; ties go to the earlier of each list.
-fn nearest_pairs(a: &[(usize, &PointSnapshot)], b: &[(usize, &PointSnapshot)]) -> Vec<(usize, usize)> {
+fn nearest_pairs(
+    a: &[(usize, &PointSnapshot)],
+    b: &[(usize, &PointSnapshot)],
+) -> Vec<(usize, usize)> {
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
     for (i, (_, pa)) in a.iter().enumerate() {
         for (j, (_, pb)) in b.iter().enumerate() {
@@ -349,8 +355,12 @@ pub fn compare_visits(a: &Visit, b: &Visit) -> Comparison {
             .collect()
     };
     let (sa, sb) = (snapshots(a), snapshots(b));
-    let a_index: HashMap<PointId, usize> =
-        a.points.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    let a_index: HashMap<PointId, usize> = a
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id, i))
+        .collect();
     let mut a_match: Vec<Option<usize>> = vec![None; a.points.len()];
     let mut b_matched: Vec<bool> = vec![false; b.points.len()];
     for (j, q) in b.points.iter().enumerate() {
@@ -367,8 +377,11 @@ pub fn compare_visits(a: &Visit, b: &Visit) -> Comparison {
         .enumerate()
         .filter(|(i, p)| a_match[*i].is_none() && p.status != Status::Resolved)
         .collect();
-    let b_free: Vec<(usize, &PointSnapshot)> =
-        sb.iter().enumerate().filter(|(j, _)| !b_matched[*j]).collect();
+    let b_free: Vec<(usize, &PointSnapshot)> = sb
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| !b_matched[*j])
+        .collect();
     for (i, j) in nearest_pairs(&a_free, &b_free) {
         a_match[i] = Some(j);
         b_matched[j] = true;

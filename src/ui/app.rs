@@ -5,10 +5,10 @@ use super::commands::Command;
 use super::file_dialog::{FileAnswer, FilePicker, FileRequest};
 use super::safeguards::Safeguards;
 use super::{inspector, point_list, style, visit_form};
-use crate::recovery::{RecoveryEntry, RecoveryStore};
 use crate::atlas::Atlas;
 use crate::editing::{Document, Edit};
 use crate::model::{PointId, Status, View, Visit};
+use crate::recovery::{RecoveryEntry, RecoveryStore};
 use crate::storage;
 use egui::{Id, Ui};
 use std::path::{Path, PathBuf};
@@ -175,7 +175,11 @@ impl TriggerMapApp {
                     "Opened {} ({} points){}.",
                     path.display(),
                     opened.visit.points.len(),
-                    if self.guard.read_only.is_some() { ", read-only" } else { "" }
+                    if self.guard.read_only.is_some() {
+                        ", read-only"
+                    } else {
+                        ""
+                    }
                 );
                 self.doc = Document::new(opened.visit);
                 self.path = Some(path.to_owned());
@@ -451,7 +455,10 @@ impl TriggerMapApp {
             self.guard.read_only = self.guard.lock(path);
             self.guard.stamp = Some(opened.stamp);
         }
-        self.path = entry.original_path.clone().filter(|_| self.guard.stamp.is_some());
+        self.path = entry
+            .original_path
+            .clone()
+            .filter(|_| self.guard.stamp.is_some());
         self.doc = Document::with_unsaved(base, entry.visit);
         self.selected = None;
         self.status = "Restored the unsaved work; save it to keep it.".to_owned();
@@ -478,10 +485,7 @@ impl TriggerMapApp {
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         if let Some(reason) = self.guard.read_only.clone() {
             egui::Panel::top("read_only").show(ui, |ui| {
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    format!("Read-only. {reason}"),
-                );
+                ui.colored_label(ui.visuals().warn_fg_color, format!("Read-only. {reason}"));
             });
         }
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
@@ -864,7 +868,9 @@ impl TriggerMapApp {
                 }
             }
             DialogChoice::DiscardRecovery => {
-                if let (Dialog::Recover { file, .. }, Some(store)) = (&dialog, self.guard.recovery()) {
+                if let (Dialog::Recover { file, .. }, Some(store)) =
+                    (&dialog, self.guard.recovery())
+                {
                     if let Err(error) = store.discard_file(file) {
                         self.dialog = Some(Dialog::Error(error.to_string()));
                     }
