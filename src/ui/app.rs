@@ -870,10 +870,9 @@ impl TriggerMapApp {
             DialogChoice::DiscardRecovery => {
                 if let (Dialog::Recover { file, .. }, Some(store)) =
                     (&dialog, self.guard.recovery())
+                    && let Err(error) = store.discard_file(file)
                 {
-                    if let Err(error) = store.discard_file(file) {
-                        self.dialog = Some(Dialog::Error(error.to_string()));
-                    }
+                    self.dialog = Some(Dialog::Error(error.to_string()));
                 }
             }
             DialogChoice::Dismiss => {}
