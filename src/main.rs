@@ -41,8 +41,9 @@ enum Command {
         #[arg(allow_negative_numbers = true)]
         y: f32,
     },
-    /// Print a patient's knots across visits: one row per knot, its status and pain at each visit,
-    /// and its trend; then the files that could not be loaded.
+    /// Print a patient's knots across visits as a table, with the files that could not be loaded.
+    ///
+    /// One row per knot: muscle, side, first and last seen, status and pain at each visit, trend.
     History {
         /// The patient's folder of visit files.
         folder: PathBuf,

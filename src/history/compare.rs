@@ -251,9 +251,7 @@ impl History {
         comparison.sort_rows();
         Ok(comparison)
     }
-}
 
-impl History {
     /// Matches the knots of B whose chain is broken (first charted after A, lineage naming a
     /// point of no loaded visit) to the knots of A not charted at B, by [`nearest_pairs`], and
     /// merges each pair into one row. Returns how many were matched.

@@ -129,7 +129,7 @@ impl PatientFolder {
 impl PatientFolder {
     /// Loads every visit file (`*.ron`, not hidden) directly in `folder`. Files that cannot be
     /// used are listed in [`PatientFolder::bad_files`]; only a folder that cannot be listed is an
-    /// error. Reads only: nothing is ever written.
+    /// error. Reads only: nothing is ever written. Large folders are read on one thread per core.
     pub fn open(folder: &Path, atlas: &Atlas) -> Result<PatientFolder, FolderError> {
         let read_error = |source| FolderError::ReadFolder {
             folder: folder.to_owned(),
@@ -146,8 +146,8 @@ impl PatientFolder {
         files.sort();
         let mut loaded = Vec::with_capacity(files.len());
         let mut bad = Vec::new();
-        for path in files {
-            match read_visit_file(&path, atlas) {
+        for (path, result) in read_all(files, atlas) {
+            match result {
                 Ok((visit, read_only)) => loaded.push(LoadedVisit {
                     path,
                     visit,
@@ -236,6 +236,18 @@ impl PatientFolder {
         History::build(self.visits.iter().map(|v| &v.visit))
     }
 
+    /// The history with `editing` (a visit being edited, saved or not) in place of the folder's
+    /// visit with the same id, or added to them if new.
+    pub fn history_with(&self, editing: &Visit) -> History {
+        History::build(
+            self.visits
+                .iter()
+                .map(|v| &v.visit)
+                .filter(|v| v.id != editing.id)
+                .chain(std::iter::once(editing)),
+        )
+    }
+
     /// The visit with this id.
     pub fn visit(&self, id: VisitId) -> Option<&LoadedVisit> {
         self.visits.iter().find(|v| v.visit.id == id)
@@ -290,6 +302,47 @@ pub fn is_visit_file(path: &Path) -> bool {
         .and_then(|n| n.to_str())
         .is_none_or(|n| n.starts_with('.'));
     !hidden && path.extension().and_then(|e| e.to_str()) == Some(VISIT_EXTENSION) && path.is_file()
+}
+
+/// The most threads that read a folder's files.
+const MAX_READ_THREADS: usize = 8;
+
+/// Below this many files per thread, another thread is not worth starting.
+const MIN_FILES_PER_THREAD: usize = 16;
+
+/// What reading one file gave.
+type ReadResult = Result<(Visit, Option<ReadOnlyReason>), FileError>;
+
+/// Reads every file, on up to one thread per core for large folders, and returns the results in
+/// the order of `files`.
+fn read_all(files: Vec<PathBuf>, atlas: &Atlas) -> Vec<(PathBuf, ReadResult)> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores
+        .min(MAX_READ_THREADS)
+        .min(files.len() / MIN_FILES_PER_THREAD)
+        .max(1);
+    let read = |part: &[PathBuf]| -> Vec<(PathBuf, ReadResult)> {
+        part.iter()
+            .map(|path| (path.clone(), read_visit_file(path, atlas)))
+            .collect()
+    };
+    if threads == 1 {
+        return read(&files);
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || read(part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Reads one visit file; the one place that knows what [`storage::open_visit`] returns.
