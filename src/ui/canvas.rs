@@ -518,8 +518,18 @@ fn static_layer(
     let mut shapes = Vec::new();
     body_shapes(atlas, frame, &mut shapes);
     muscle_shapes(atlas, frame, state.show_deep, &mut shapes);
+    let mesh = tessellate(ctx, key.pixels_per_point, shapes);
+    *slot = Some(StaticLayer {
+        key,
+        mesh: mesh.clone(),
+    });
+    mesh
+}
+
+/// Tessellates `shapes` once into one mesh, to be drawn again unchanged in later frames.
+fn tessellate(ctx: &egui::Context, pixels_per_point: f32, shapes: Vec<egui::Shape>) -> Arc<Mesh> {
     let mut tessellator = egui::epaint::Tessellator::new(
-        key.pixels_per_point,
+        pixels_per_point,
         ctx.tessellation_options(|o| *o),
         ctx.fonts(|f| f.font_image_size()),
         Vec::new(),
@@ -528,12 +538,7 @@ fn static_layer(
     for shape in shapes {
         tessellator.tessellate_shape(shape, &mut mesh);
     }
-    let mesh = Arc::new(mesh);
-    *slot = Some(StaticLayer {
-        key,
-        mesh: mesh.clone(),
-    });
-    mesh
+    Arc::new(mesh)
 }
 
 /// The silhouette: every part's outline first, then every fill over it, so that only the outer
@@ -697,18 +702,7 @@ fn draw_points(
             selected == Some(point.id),
         ));
     }
-    let ctx = painter.ctx();
-    let mut tessellator = egui::epaint::Tessellator::new(
-        key.pixels_per_point,
-        ctx.tessellation_options(|o| *o),
-        ctx.fonts(|f| f.font_image_size()),
-        Vec::new(),
-    );
-    let mut mesh = Mesh::default();
-    for shape in shapes {
-        tessellator.tessellate_shape(shape, &mut mesh);
-    }
-    let mesh = Arc::new(mesh);
+    let mesh = tessellate(painter.ctx(), key.pixels_per_point, shapes);
     painter.add(egui::Shape::mesh(mesh.clone()));
     *slot = Some(MarkerLayer { key, probe, mesh });
 }
