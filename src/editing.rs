@@ -75,6 +75,8 @@ pub struct Document {
     visit: Visit,
     saved: Visit,
     revision: u64,
+    /// Whether `visit` differs from `saved`, for the revision it was computed at.
+    dirty: std::cell::Cell<Option<(u64, bool)>>,
     undo: Vec<UndoStep>,
     redo: Vec<Visit>,
 }
@@ -93,6 +95,7 @@ impl Document {
             saved: visit.clone(),
             visit,
             revision: next_revision(),
+            dirty: std::cell::Cell::new(None),
             undo: Vec::new(),
             redo: Vec::new(),
         }
@@ -115,6 +118,7 @@ impl Document {
                 at: Instant::now(),
             });
             doc.visit = current;
+            doc.revision = next_revision();
         }
         doc
     }
@@ -126,12 +130,21 @@ impl Document {
 
     /// Whether the visit differs from what was last saved (undoing back to it makes it clean).
     pub fn is_dirty(&self) -> bool {
-        self.visit != self.saved
+        // Asked several times a frame; the comparison runs once per revision.
+        match self.dirty.get() {
+            Some((revision, dirty)) if revision == self.revision => dirty,
+            _ => {
+                let dirty = self.visit != self.saved;
+                self.dirty.set(Some((self.revision, dirty)));
+                dirty
+            }
+        }
     }
 
     /// Records that the visit as it now is has been saved.
     pub fn mark_saved(&mut self) {
         self.saved = self.visit.clone();
+        self.dirty.set(None);
     }
 
     /// Whether there is something to undo.

@@ -1,6 +1,7 @@
 //! The body-chart canvas: draws the front and back diagrams with their muscles and points, and
 //! turns clicks and drags into [`CanvasAction`]s. It never changes the visit itself.
 
+use super::marker_sprites::{MarkerSprites, Sprite};
 use super::style;
 use crate::atlas::{Atlas, Layer, RegionIndex, Shape};
 use crate::editing::{Edit, identify};
@@ -14,8 +15,6 @@ const HALF_WIDTH: f32 = 0.25;
 /// Top and bottom of the drawn area, in fractions of height.
 const TOP: f32 = -0.05;
 const BOTTOM: f32 = 1.02;
-/// Radius of a point marker, in screen points.
-const MARKER_RADIUS: f32 = 8.0;
 /// How near (screen points) the pointer must be to a marker to pick it.
 const PICK_RADIUS: f32 = 11.0;
 /// Screen distance below which outline vertices are merged when drawing.
@@ -90,12 +89,14 @@ pub struct CanvasState {
     marker_layers: [Option<MarkerLayer>; 2],
 }
 
-/// The point markers tessellated (their numbers included) and what they were made for.
+/// The point markers (one sprite quad each) and their numbers, tessellated, and what they were
+/// made for.
 #[derive(Debug)]
 struct MarkerLayer {
     key: MarkerLayerKey,
     probe: Arc<egui::Galley>,
-    mesh: Arc<Mesh>,
+    markers: Arc<Mesh>,
+    numbers: Arc<Mesh>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -215,6 +216,12 @@ impl CanvasState {
     /// shown). Used by UI tests to click where a clinician would.
     pub fn screen_pos(&self, view: View, p: PatientPoint) -> Option<Pos2> {
         self.last_frames[view_slot(view)].map(|f| f.screen_of(p))
+    }
+
+    /// The screen rectangle `view` was drawn in last frame (None if it was not shown), for
+    /// overlays drawn over the chart (the previous visit's points, comparison rings).
+    pub fn view_rect(&self, view: View) -> Option<Rect> {
+        self.last_frames[view_slot(view)].map(|f| f.rect)
     }
 
     /// The point being dragged, if any, with its current position.
@@ -676,15 +683,18 @@ fn draw_points(
         drag: state.dragged_point(),
         pixels_per_point: painter.pixels_per_point(),
     };
+    let sprites = MarkerSprites::of(painter.ctx());
     let slot = &mut state.marker_layers[view_slot(frame.view)];
     if let Some(layer) = slot
         .as_ref()
         .filter(|l| l.key == key && Arc::ptr_eq(&l.probe, &probe))
     {
-        painter.add(egui::Shape::mesh(layer.mesh.clone()));
+        painter.add(egui::Shape::mesh(layer.markers.clone()));
+        painter.add(egui::Shape::mesh(layer.numbers.clone()));
         return;
     }
-    let mut shapes = Vec::new();
+    let mut markers = sprites.mesh();
+    let mut numbers = Vec::new();
     for (index, point) in visit.points.iter().enumerate() {
         if point.view != frame.view {
             continue;
@@ -693,18 +703,28 @@ fn draw_points(
             Some((id, pos)) if id == point.id => pos,
             _ => point.pos,
         };
-        shapes.extend(style::marker_shapes(
+        let center = frame.screen_of(pos);
+        if selected == Some(point.id) {
+            sprites.add(&mut markers, Sprite::Halo, center);
+        }
+        sprites.add(&mut markers, Sprite::Marker(point.status), center);
+        numbers.push(style::number_shape(
             painter,
-            frame.screen_of(pos),
-            MARKER_RADIUS,
+            center,
             point.status,
-            Some(index + 1),
-            selected == Some(point.id),
+            index + 1,
         ));
     }
-    let mesh = tessellate(painter.ctx(), key.pixels_per_point, shapes);
-    painter.add(egui::Shape::mesh(mesh.clone()));
-    *slot = Some(MarkerLayer { key, probe, mesh });
+    let markers = Arc::new(markers);
+    let numbers = tessellate(painter.ctx(), key.pixels_per_point, numbers);
+    painter.add(egui::Shape::mesh(markers.clone()));
+    painter.add(egui::Shape::mesh(numbers.clone()));
+    *slot = Some(MarkerLayer {
+        key,
+        probe,
+        markers,
+        numbers,
+    });
 }
 
 /// "Upper trapezius · Left", with any deeper candidates after it.
