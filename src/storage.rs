@@ -731,6 +731,18 @@ fn describe_ron_error(text: &str, e: &ron::error::SpannedError) -> (usize, usize
         Some(path) => format!("{}: {message}", human_path(&path)),
         None => message,
     };
+    // One error, one line: serde may quote a character such as a newline as it is.
+    let message = message
+        .chars()
+        .flat_map(|c| {
+            let shown: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            shown
+        })
+        .collect();
     (line, column, message)
 }
 

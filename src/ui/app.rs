@@ -1,5 +1,8 @@
 //! The application shell: panels, menus, commands, files and dialogs around the chart.
 
+pub mod patient_ui;
+pub mod signing;
+
 use super::canvas::{self, CanvasAction, CanvasState, Layout};
 use super::commands::Command;
 use super::file_dialog::{FileAnswer, FilePicker, FileRequest};
@@ -23,6 +26,10 @@ pub enum AfterConfirm {
     Open,
     /// Close the window.
     Close,
+    /// Open the visit of the patient folder chosen in its list.
+    OpenListed,
+    /// Start a follow-up visit of the open patient.
+    FollowUp,
 }
 
 /// A modal dialog in front of the app.
@@ -72,6 +79,10 @@ pub struct TriggerMapApp {
     close_confirmed: bool,
     title: String,
     guard: Safeguards,
+    /// Signing and amending (see [`signing`]).
+    signing: signing::SigningState,
+    /// The patient folder and its history views (see [`patient_ui`]).
+    patient: patient_ui::PatientUi,
 }
 
 impl TriggerMapApp {
@@ -92,6 +103,8 @@ impl TriggerMapApp {
             close_confirmed: false,
             title: String::new(),
             guard: Safeguards::new(None),
+            signing: signing::SigningState::default(),
+            patient: patient_ui::PatientUi::default(),
         }
     }
 
@@ -158,16 +171,10 @@ impl TriggerMapApp {
         match storage::open_visit(path, &self.atlas) {
             Ok(opened) => {
                 self.guard.reset();
-                let mut read_only = opened.read_only.map(|r| r.to_string());
-                if read_only.is_none()
-                    && let Some(signature) = &opened.visit.signature
-                {
-                    read_only = Some(format!(
-                        "Signed by {} on {}: a signed visit is not edited.",
-                        signature.clinician,
-                        signature.signed_at.format("%Y-%m-%d %H:%M")
-                    ));
-                }
+                self.signing.reset();
+                // A signed visit is not read-only here: it is edited only by an amendment
+                // (see `edit_refusal`).
+                let read_only = opened.read_only.map(|r| r.to_string());
                 let lock_refused = self.guard.lock(path);
                 self.guard.read_only = read_only.or(lock_refused);
                 self.guard.stamp = Some(opened.stamp);
@@ -177,6 +184,8 @@ impl TriggerMapApp {
                     opened.visit.points.len(),
                     if self.guard.read_only.is_some() {
                         ", read-only"
+                    } else if opened.visit.is_signed() {
+                        ", signed"
                     } else {
                         ""
                     }
@@ -204,6 +213,9 @@ impl TriggerMapApp {
 
     /// Saves to `path`, refusing if the file is no longer as `expected` (None: replace it).
     fn save_checked(&mut self, path: &Path, expected: Option<&storage::FileStamp>) -> bool {
+        if self.refuse_save_while_amending() {
+            return false;
+        }
         if let Some(reason) = &self.guard.read_only {
             self.dialog = Some(Dialog::Error(format!(
                 "The visit was NOT saved: it is read-only.\n\n{reason}"
@@ -220,6 +232,7 @@ impl TriggerMapApp {
                 self.guard.stamp = Some(stamp);
                 self.doc.mark_saved();
                 self.guard.discard_recovery();
+                self.patient_saved(path);
                 self.path = Some(path.to_owned());
                 self.status = format!("Saved {}.", path.display());
                 true
@@ -247,13 +260,17 @@ impl TriggerMapApp {
             }
             Command::SaveAs => self.request_save_as(ctx),
             Command::Undo => {
-                if self.doc.undo() {
+                if let Some(reason) = self.edit_refusal() {
+                    self.status = format!("Read-only: {reason}");
+                } else if self.doc.undo() {
                     self.status = "Undone.".to_owned();
                     self.forget_missing_selection();
                 }
             }
             Command::Redo => {
-                if self.doc.redo() {
+                if let Some(reason) = self.edit_refusal() {
+                    self.status = format!("Read-only: {reason}");
+                } else if self.doc.redo() {
                     self.status = "Redone.".to_owned();
                     self.forget_missing_selection();
                 }
@@ -265,15 +282,17 @@ impl TriggerMapApp {
                 }
             }
             Command::SelectPrevious | Command::SelectNext => self.step_selection(command),
+            Command::OpenFolder | Command::NewFollowUp => self.run_patient_command(command, ctx),
         }
     }
 
     /// Applies an edit as one undo step.
     pub fn apply(&mut self, edit: Edit) {
-        if let Some(reason) = &self.guard.read_only {
+        if let Some(reason) = self.edit_refusal() {
             self.status = format!("Read-only: {reason}");
             return;
         }
+        let edit = self.link_new_point(edit);
         let describe = match &edit {
             Edit::AddPoint(p) => Some(format!(
                 "Placed point {} in {} ({}).",
@@ -334,6 +353,7 @@ impl TriggerMapApp {
         match after {
             AfterConfirm::New => {
                 self.guard.reset();
+                self.signing.reset();
                 self.doc = Document::new(Visit::new_now());
                 self.path = None;
                 self.selected = None;
@@ -345,11 +365,15 @@ impl TriggerMapApp {
                 self.close_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
+            AfterConfirm::OpenListed | AfterConfirm::FollowUp => self.proceed_patient(after),
         }
     }
 
     /// Saves to the current file, or asks where. True if it was saved now.
     fn save(&mut self, ctx: &egui::Context) -> bool {
+        if self.save_means_finish_amendment() {
+            return false;
+        }
         match self.path.clone() {
             Some(path) => self.save_to(&path),
             None => {
@@ -360,6 +384,14 @@ impl TriggerMapApp {
     }
 
     fn request_save_as(&mut self, ctx: &egui::Context) {
+        if let Some((suggested_name, folder)) = self.suggested_save_location() {
+            let request = FileRequest::SaveAs {
+                suggested_name,
+                folder,
+            };
+            self.picker.request(request, ctx);
+            return;
+        }
         let visit = self.doc.visit();
         let patient = if visit.patient_id.trim().is_empty() {
             "visit".to_owned()
@@ -401,11 +433,12 @@ impl TriggerMapApp {
             FileAnswer::Chosen(path) => self.use_chosen_path(request, &path, ctx),
             FileAnswer::Cancelled => {
                 self.after_save = None;
+                self.signing.save_as_cancelled();
                 self.status = "Cancelled.".to_owned();
             }
             FileAnswer::Unavailable => {
                 let text = match &request {
-                    FileRequest::Open => String::new(),
+                    FileRequest::Open | FileRequest::Folder => String::new(),
                     FileRequest::SaveAs {
                         suggested_name,
                         folder,
@@ -424,13 +457,14 @@ impl TriggerMapApp {
     fn use_chosen_path(&mut self, request: FileRequest, path: &Path, ctx: &egui::Context) {
         match request {
             FileRequest::Open => self.open_path(path),
+            FileRequest::Folder => self.open_folder(path),
             FileRequest::SaveAs { .. } => {
                 let path = if path.extension().is_none() {
                     path.with_extension("ron")
                 } else {
                     path.to_owned()
                 };
-                if self.save_to(&path)
+                if self.save_as_chosen(&path)
                     && let Some(after) = self.after_save.take()
                 {
                     self.proceed(after, ctx);
@@ -462,6 +496,7 @@ impl TriggerMapApp {
         self.doc = Document::with_unsaved(base, entry.visit);
         self.selected = None;
         self.status = "Restored the unsaved work; save it to keep it.".to_owned();
+        self.resume_amendment_after_restore();
         if let Some(store) = self.guard.recovery()
             && let Err(error) = store.discard_file(file)
         {
@@ -476,25 +511,23 @@ impl TriggerMapApp {
             self.answer_file_request(request, answer, &ctx);
         }
         self.handle_close_request(&ctx);
-        if self.dialog.is_none() {
+        if self.dialog.is_none() && !self.signing.has_dialog() {
             for command in Command::pressed(&ctx) {
                 self.run_command(command, &ctx);
             }
         }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
-        if let Some(reason) = self.guard.read_only.clone() {
-            egui::Panel::top("read_only").show(ui, |ui| {
-                ui.colored_label(ui.visuals().warn_fg_color, format!("Read-only. {reason}"));
-            });
-        }
+        self.safeguard_banners(ui);
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        self.patient_panel(ui, &ctx);
         egui::Panel::left("visit")
             .resizable(true)
             .default_size(310.0)
             .min_size(240.0)
             .show(ui, |ui| {
-                let editable = self.guard.read_only.is_none();
+                self.audit_trail(ui);
+                let editable = self.edit_refusal().is_none();
                 ui.add_enabled_ui(editable, |ui| self.left_panel(ui));
             });
         egui::Panel::right("inspector")
@@ -502,7 +535,8 @@ impl TriggerMapApp {
             .default_size(360.0)
             .min_size(280.0)
             .show(ui, |ui| {
-                let editable = self.guard.read_only.is_none();
+                let editable = self.edit_refusal().is_none();
+                self.knot_section(ui);
                 ui.add_enabled_ui(editable, |ui| self.right_panel(ui));
             });
         egui::CentralPanel::default().show(ui, |ui| {
@@ -520,8 +554,11 @@ impl TriggerMapApp {
                     CanvasAction::Edit(edit) => self.apply(edit),
                 }
             }
+            self.chart_overlays(ui);
         });
+        self.patient_windows(&ctx);
         self.show_dialog(&ctx);
+        self.show_signing_dialog(&ctx);
         self.update_title(&ctx);
         if let Some(wait) = self
             .guard
@@ -567,14 +604,21 @@ impl TriggerMapApp {
                 for command in [Command::New, Command::Open, Command::Save, Command::SaveAs] {
                     self.command_button(ui, command, &ctx);
                 }
+                ui.separator();
+                for command in [Command::OpenFolder, Command::NewFollowUp] {
+                    self.command_button(ui, command, &ctx);
+                }
+                self.recent_patients_menu(ui);
             });
             ui.menu_button("Edit", |ui| {
                 for command in [Command::Undo, Command::Redo, Command::DeletePoint] {
                     self.command_button(ui, command, &ctx);
                 }
             });
+            ui.menu_button("Visit", |ui| self.visit_menu(ui));
             ui.menu_button("View", |ui| {
                 ui.checkbox(&mut self.canvas.show_deep, "Outline deep muscles");
+                self.patient_view_menu(ui);
                 if ui.button("Reset zoom").clicked() {
                     self.canvas.reset_cameras();
                 }
@@ -627,20 +671,24 @@ impl TriggerMapApp {
 
     fn command_button(&mut self, ui: &mut Ui, command: Command, ctx: &egui::Context) {
         let enabled = match command {
-            Command::Undo => self.doc.can_undo(),
-            Command::Redo => self.doc.can_redo(),
+            Command::Undo => self.doc.can_undo() && self.edit_refusal().is_none(),
+            Command::Redo => self.doc.can_redo() && self.edit_refusal().is_none(),
             Command::DeletePoint => self.selected.is_some(),
             Command::Open | Command::SaveAs | Command::Save | Command::New => {
                 !self.picker.is_pending()
             }
             Command::SelectPrevious | Command::SelectNext => true,
+            Command::OpenFolder | Command::NewFollowUp => self.patient_command_enabled(command),
         };
         let shortcut = command
             .shortcuts()
             .first()
             .map(|s| ctx.format_shortcut(s))
             .unwrap_or_default();
-        let button = egui::Button::new(command.label()).shortcut_text(shortcut);
+        let mut button = egui::Button::new(command.label());
+        if !shortcut.is_empty() {
+            button = button.shortcut_text(shortcut);
+        }
         if ui.add_enabled(enabled, button).clicked() {
             self.run_command(command, ctx);
         }
@@ -751,6 +799,7 @@ impl TriggerMapApp {
                     let mut text = text.clone();
                     let verb = match request {
                         FileRequest::Open => "open",
+                        FileRequest::Folder => "open (a patient folder)",
                         FileRequest::SaveAs { .. } => "save to",
                     };
                     ui.heading(format!("File to {verb}"));
@@ -857,7 +906,10 @@ impl TriggerMapApp {
             }
             DialogChoice::Proceed(after) => self.proceed(after, ctx),
             DialogChoice::UsePath(request, path) => self.use_chosen_path(request, &path, ctx),
-            DialogChoice::CancelPath => self.after_save = None,
+            DialogChoice::CancelPath => {
+                self.after_save = None;
+                self.signing.save_as_cancelled();
+            }
             DialogChoice::SaveAsInstead => self.request_save_as(ctx),
             DialogChoice::Overwrite(path) => {
                 self.save_checked(&path, None);

@@ -24,6 +24,10 @@ pub enum Command {
     SelectPrevious,
     /// Select the next point in the list.
     SelectNext,
+    /// Open a patient's folder of visits.
+    OpenFolder,
+    /// Start a follow-up visit from the patient's latest visit.
+    NewFollowUp,
 }
 
 const fn shortcut(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -37,7 +41,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 9] = [
+    pub const ALL: [Command; 11] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -47,6 +51,8 @@ impl Command {
         Command::DeletePoint,
         Command::SelectPrevious,
         Command::SelectNext,
+        Command::OpenFolder,
+        Command::NewFollowUp,
     ];
 
     /// The menu label.
@@ -61,6 +67,8 @@ impl Command {
             Command::DeletePoint => "Delete point",
             Command::SelectPrevious => "Previous point",
             Command::SelectNext => "Next point",
+            Command::OpenFolder => "Open patient folder…",
+            Command::NewFollowUp => "New follow-up visit",
         }
     }
 
@@ -88,6 +96,7 @@ impl Command {
             Command::DeletePoint => &DELETE,
             Command::SelectPrevious => &PREVIOUS,
             Command::SelectNext => &NEXT,
+            Command::OpenFolder | Command::NewFollowUp => &[],
         }
     }
 

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 pub enum FileRequest {
     /// A visit file to open.
     Open,
+    /// A patient folder (of visit files) to open.
+    Folder,
     /// Where to save the visit.
     SaveAs {
         /// The suggested file name.
@@ -67,6 +69,7 @@ impl FilePicker for NativePicker {
             }
         }
         let save = matches!(request, FileRequest::SaveAs { .. });
+        let folder = request == FileRequest::Folder;
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("file-dialog".to_owned())
@@ -74,6 +77,8 @@ impl FilePicker for NativePicker {
                 let started = Instant::now();
                 let chosen = if save {
                     pollster::block_on(dialog.save_file())
+                } else if folder {
+                    pollster::block_on(dialog.pick_folder())
                 } else {
                     pollster::block_on(dialog.pick_file())
                 };

@@ -88,11 +88,12 @@ pub fn show(
         });
 
     egui::Grid::new("measures").num_columns(2).show(ui, |ui| {
-        ui.label("Palpation pain (0–10)");
+        let pain_label = ui.label("Palpation pain (0–10)");
         ui.horizontal(|ui| {
             let mut recorded = edited.palpation_pain.is_some();
             if ui
                 .checkbox(&mut recorded, "")
+                .labelled_by(pain_label.id)
                 .on_hover_text("Recorded")
                 .changed()
             {
@@ -100,7 +101,11 @@ pub fn show(
                 field = Some("palpation_pain_recorded");
             }
             if let Some(pain) = edited.palpation_pain.as_mut() {
-                if ui.add(egui::Slider::new(pain, 0..=10)).changed() {
+                if ui
+                    .add(egui::Slider::new(pain, 0..=10))
+                    .labelled_by(pain_label.id)
+                    .changed()
+                {
                     field = Some("palpation_pain");
                 }
             } else {
@@ -109,11 +114,12 @@ pub fn show(
         });
         ui.end_row();
 
-        ui.label("Pressure threshold");
+        let ppt_label = ui.label("Pressure threshold");
         ui.horizontal(|ui| {
             let mut measured = edited.pressure_threshold.is_some();
             if ui
                 .checkbox(&mut measured, "")
+                .labelled_by(ppt_label.id)
                 .on_hover_text("Measured")
                 .changed()
             {
@@ -126,7 +132,7 @@ pub fn show(
                     .speed(0.05)
                     .max_decimals(2)
                     .suffix(" kg/cm²");
-                if ui.add(drag).changed() {
+                if ui.add(drag).labelled_by(ppt_label.id).changed() {
                     field = Some("pressure_threshold");
                 }
             } else {
@@ -392,15 +398,22 @@ fn treatment_fields(ui: &mut Ui, treatment: &mut Treatment) -> bool {
             ("Pain before", &mut treatment.pain_before),
             ("Pain after", &mut treatment.pain_after),
         ] {
-            ui.label(label);
+            let label = ui.label(label);
             ui.horizontal(|ui| {
                 let mut recorded = pain.is_some();
-                if ui.checkbox(&mut recorded, "").changed() {
+                if ui
+                    .checkbox(&mut recorded, "")
+                    .labelled_by(label.id)
+                    .changed()
+                {
                     *pain = recorded.then_some(5);
                     changed = true;
                 }
                 if let Some(p) = pain.as_mut() {
-                    changed |= ui.add(egui::Slider::new(p, 0..=10)).changed();
+                    changed |= ui
+                        .add(egui::Slider::new(p, 0..=10))
+                        .labelled_by(label.id)
+                        .changed();
                 }
             });
             ui.end_row();

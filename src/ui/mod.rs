@@ -4,8 +4,13 @@
 pub mod app;
 pub mod canvas;
 pub mod commands;
+pub mod comparison;
 pub mod file_dialog;
 pub mod inspector;
+pub mod knot_history;
+pub mod marker_sprites;
+pub mod overview;
+pub mod patient;
 pub mod point_list;
 pub mod safeguards;
 pub mod style;
@@ -40,8 +45,12 @@ pub fn run(atlas: Atlas, file: Option<PathBuf>) -> eframe::Result<()> {
                 Ok(store) => app = app.with_recovery(store),
                 Err(error) => eprintln!("triggermap: crash recovery is off: {error}"),
             }
+            match crate::history::RecentPatients::default_path() {
+                Ok(recent) => app = app.with_recent_patients(recent),
+                Err(error) => eprintln!("triggermap: recent patients are not remembered: {error}"),
+            }
             if let Some(path) = file {
-                app.open_path(&path);
+                app.open_argument(&path);
             }
             Ok(Box::new(app))
         }),

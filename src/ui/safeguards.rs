@@ -3,7 +3,7 @@
 //! recovery copy written a few seconds after each unsaved change.
 
 use crate::editing::Document;
-use crate::lock::{LockError, VisitLock};
+use crate::lock::{Liveness, LockError, LockInfo, VisitLock};
 use crate::recovery::{RecoveryEntry, RecoveryKey, RecoveryStore};
 use crate::storage::FileStamp;
 use std::path::Path;
@@ -25,6 +25,20 @@ pub struct Safeguards {
     seen: Option<(u64, Instant)>,
     /// The revision last written to the recovery copy.
     recovered: Option<u64>,
+    /// The lock another instance holds, when that is why the visit is read-only.
+    refused_lock: Option<RefusedLock>,
+}
+
+/// A lock this instance did not get: who holds it (unknown if its file cannot be read) and the
+/// read-only reason it gave.
+#[derive(Clone, Debug)]
+pub struct RefusedLock {
+    /// Who holds it, if the lock file could be read.
+    pub holder: Option<LockInfo>,
+    /// Whether the holder still runs (`Unknown` for another host or an unreadable lock).
+    pub liveness: Liveness,
+    /// The read-only reason shown for it.
+    pub reason: String,
 }
 
 impl Safeguards {
@@ -38,6 +52,7 @@ impl Safeguards {
             recovery_key: RecoveryKey::new_random(),
             seen: None,
             recovered: None,
+            refused_lock: None,
         }
     }
 
@@ -50,20 +65,67 @@ impl Safeguards {
     /// Returns a read-only reason when another instance holds it.
     pub fn lock(&mut self, path: &Path) -> Option<String> {
         self.lock = None;
-        match VisitLock::acquire(path) {
+        self.refused_lock = None;
+        let (holder, liveness, reason) = match VisitLock::acquire(path) {
             Ok(lock) => {
                 self.lock = Some(lock);
-                None
+                return None;
             }
-            Err(error @ LockError::Held { .. }) => Some(error.to_string()),
-            Err(error) => Some(format!("{error}; it opens read-only")),
-        }
+            Err(LockError::Held {
+                file,
+                holder,
+                liveness,
+            }) => {
+                let reason = LockError::Held {
+                    file,
+                    holder: holder.clone(),
+                    liveness,
+                }
+                .to_string();
+                (Some(holder), liveness, reason)
+            }
+            Err(error @ LockError::Unreadable { .. }) => {
+                (None, Liveness::Unknown, error.to_string())
+            }
+            // Not a lock held by someone (e.g. a folder that cannot be written): nothing to
+            // take over.
+            Err(error) => return Some(format!("{error}; it opens read-only")),
+        };
+        self.refused_lock = Some(RefusedLock {
+            holder,
+            liveness,
+            reason: reason.clone(),
+        });
+        Some(reason)
+    }
+
+    /// The lock another instance holds on the open visit, when the visit is read-only because
+    /// of it (and so could be taken over).
+    pub fn refused_lock(&self) -> Option<&RefusedLock> {
+        self.refused_lock
+            .as_ref()
+            .filter(|refused| self.read_only.as_deref() == Some(refused.reason.as_str()))
+    }
+
+    /// Takes over the lock of `path` from the holder the user was warned about
+    /// ([`VisitLock::take_over`]); on success the visit is no longer read-only for it. If the
+    /// lock changed meanwhile, the error names the new holder and nothing changes.
+    pub fn take_over(&mut self, path: &Path) -> Result<(), LockError> {
+        let Some(refused) = self.refused_lock() else {
+            return Ok(());
+        };
+        let lock = VisitLock::take_over(path, refused.holder.as_ref())?;
+        self.lock = Some(lock);
+        self.refused_lock = None;
+        self.read_only = None;
+        Ok(())
     }
 
     /// Forgets the file: a new visit.
     pub fn reset(&mut self) {
         self.discard_recovery();
         self.lock = None;
+        self.refused_lock = None;
         self.stamp = None;
         self.read_only = None;
         self.recovery_key = RecoveryKey::new_random();

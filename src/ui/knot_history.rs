@@ -1,0 +1,479 @@
+//! One knot across the patient's visits: the "Knot" section above the point form (its link to
+//! the previous visit: link, unlink, mark resolved) and the knot history window, with a plot of
+//! palpation pain and pressure threshold over the dates, the treatments marked on it, and the
+//! status at each visit.
+
+use super::patient::PatientState;
+use crate::atlas::Atlas;
+use crate::editing::Edit;
+use crate::history::{KnotHistory, link, mark_resolved, unlink};
+use crate::model::{Procedure, Status, TriggerPoint, Visit};
+use chrono::{DateTime, FixedOffset, TimeZone};
+use egui::{Color32, Ui};
+use egui_plot::{
+    GridInput, GridMark, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoints, Points,
+    VLine,
+};
+
+/// What the knot section asks for.
+#[derive(Debug, Default)]
+pub struct KnotOutput {
+    /// A change to the point's link or status.
+    pub edit: Option<Edit>,
+    /// Something to tell the user (a link refused).
+    pub message: Option<String>,
+}
+
+/// The colour of palpation pain in the plot.
+const PAIN_COLOR: Color32 = Color32::from_rgb(200, 40, 50);
+/// The colour of the pressure threshold in the plot.
+const PPT_COLOR: Color32 = Color32::from_rgb(40, 90, 200);
+/// The colour of an injection's vertical line.
+const INJECTION_COLOR: Color32 = Color32::from_rgb(150, 60, 190);
+/// The colour of another treatment's vertical line.
+const TREATMENT_COLOR: Color32 = Color32::from_rgb(0, 130, 140);
+/// The colour of the "resolved" mark.
+const RESOLVED_COLOR: Color32 = Color32::from_rgb(30, 140, 70);
+
+/// The "Knot" section for `point` of `visit` (shown when a patient folder is open): which knot it
+/// is, its link to the previous visit, and link, unlink, mark resolved and history buttons.
+pub fn section(
+    ui: &mut Ui,
+    state: &mut PatientState,
+    atlas: &Atlas,
+    visit: &Visit,
+    revision: u64,
+    point: &TriggerPoint,
+    editable: bool,
+) -> KnotOutput {
+    let mut output = KnotOutput::default();
+    let knot = state
+        .history(visit, revision)
+        .and_then(|h| h.knot_of_point(point.id))
+        .map(|k| (k.id, k.number, k.visits_present()));
+    let Some(previous) = state.previous_visit(visit).cloned() else {
+        if let Some((id, number, visits)) = knot {
+            ui.horizontal(|ui| {
+                ui.strong(format!("Knot K{number}"));
+                ui.weak(format!("seen at {visits} visit{}", plural(visits)));
+                if ui.small_button("History…").clicked() {
+                    state.knot_window = Some(id);
+                }
+            });
+            ui.separator();
+        }
+        return output;
+    };
+    ui.horizontal(|ui| {
+        match knot {
+            Some((_, number, visits)) => {
+                ui.strong(format!("Knot K{number}"));
+                ui.weak(format!("seen at {visits} visit{}", plural(visits)));
+            }
+            None => {
+                ui.strong("Knot");
+            }
+        }
+        if let Some((id, ..)) = knot
+            && ui
+                .small_button("History…")
+                .on_hover_text(
+                    "This knot at every visit, with a plot of pain and pressure threshold",
+                )
+                .clicked()
+        {
+            state.knot_window = Some(id);
+        }
+    });
+    let date = previous.date_time.format("%d %b").to_string();
+    ui.add_enabled_ui(editable, |ui| {
+        match point
+            .lineage
+            .and_then(|id| previous.point(id).map(|p| (id, p)))
+        {
+            Some((id, before)) => {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(format!(
+                        "Linked to point #{} of {date} ({})",
+                        previous.number_of(id).unwrap_or(0),
+                        describe(atlas, before)
+                    ));
+                    if ui
+                        .small_button("Unlink")
+                        .on_hover_text("Make this a knot of its own, not the same as last visit's")
+                        .clicked()
+                    {
+                        let mut trial = visit.clone();
+                        if unlink(&mut trial, point.id).is_ok() {
+                            output.edit = updated(&trial, point, "lineage");
+                        }
+                    }
+                });
+            }
+            None => {
+                if let Some(id) = point.lineage {
+                    ui.weak(format!(
+                        "Linked to an earlier point ({id}) not in the visit of {date}."
+                    ));
+                }
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(format!("Not linked to {date}."));
+                    let mut chosen = None;
+                    egui::ComboBox::new(("link_to", point.id), "previous point")
+                        .selected_text("Link to…")
+                        .show_ui(ui, |ui| {
+                            for (index, p) in previous.points.iter().enumerate() {
+                                let taken = visit
+                                    .points
+                                    .iter()
+                                    .any(|q| q.id != point.id && q.lineage == Some(p.id));
+                                let text = format!(
+                                    "#{} {}{}",
+                                    index + 1,
+                                    describe(atlas, p),
+                                    if taken { " (linked)" } else { "" }
+                                );
+                                if ui.selectable_label(false, text).clicked() {
+                                    chosen = Some(p.id);
+                                }
+                            }
+                        });
+                    if let Some(target) = chosen {
+                        let mut trial = visit.clone();
+                        match link(&mut trial, point.id, &previous, target) {
+                            Ok(_) => output.edit = updated(&trial, point, "lineage"),
+                            Err(error) => output.message = Some(format!("Not linked: {error}.")),
+                        }
+                    }
+                });
+            }
+        }
+        if point.status != Status::Resolved
+            && ui
+                .button("Mark resolved")
+                .on_hover_text(
+                    "This knot is no longer found: it will not be carried over to the next visit",
+                )
+                .clicked()
+        {
+            let mut trial = visit.clone();
+            if mark_resolved(&mut trial, point.id).is_ok() {
+                output.edit = updated(&trial, point, "status");
+            }
+        }
+    });
+    ui.separator();
+    output
+}
+
+/// The edit that makes `point` as it is in `trial`.
+fn updated(trial: &Visit, point: &TriggerPoint, field: &'static str) -> Option<Edit> {
+    trial.point(point.id).map(|p| Edit::UpdatePoint {
+        point: Box::new(p.clone()),
+        field,
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// "Upper trapezius L, active".
+fn describe(atlas: &Atlas, p: &TriggerPoint) -> String {
+    format!(
+        "{} {}, {}",
+        p.muscle
+            .as_ref()
+            .map_or("no muscle", |m| atlas.muscle_name(m)),
+        p.side.letter(),
+        p.status.label().to_lowercase()
+    )
+}
+
+/// Days since 1970 (the plot's x axis).
+fn day_of(date: DateTime<FixedOffset>) -> f64 {
+    date.timestamp() as f64 / 86_400.0
+}
+
+/// "21 Jan" for a plot x value.
+fn date_label(x: f64) -> String {
+    let seconds = (x * 86_400.0).round() as i64;
+    chrono::Utc
+        .timestamp_opt(seconds, 0)
+        .single()
+        .map(|d| d.format("%d %b").to_string())
+        .unwrap_or_default()
+}
+
+/// Grid lines and date labels at the visits' dates (when they are few enough to read), else
+/// egui_plot's usual spacing.
+fn visit_marks(days: &[f64]) -> impl Fn(GridInput) -> Vec<GridMark> + use<> {
+    let days = days.to_vec();
+    let fallback = egui_plot::log_grid_spacer(10);
+    move |input: GridInput| {
+        if days.len() > 12 {
+            return fallback(input);
+        }
+        days.iter()
+            .filter(|&&d| d >= input.bounds.0 && d <= input.bounds.1)
+            .map(|&d| GridMark {
+                value: d,
+                step_size: 7.0,
+            })
+            .collect()
+    }
+}
+
+/// The knot history window, when one is open.
+pub fn window(
+    ctx: &egui::Context,
+    state: &mut PatientState,
+    atlas: &Atlas,
+    visit: &Visit,
+    revision: u64,
+) {
+    let Some(id) = state.knot_window else {
+        return;
+    };
+    let Some(history) = state
+        .history(visit, revision)
+        .and_then(|h| h.knot_history(id))
+    else {
+        state.knot_window = None;
+        return;
+    };
+    let mut open = true;
+    let title = format!(
+        "Knot K{} — {} ({})",
+        history.number,
+        history
+            .muscle
+            .as_ref()
+            .map_or("no muscle", |m| atlas.muscle_name(m)),
+        history.side.label().to_lowercase()
+    );
+    egui::Window::new(title)
+        .id(egui::Id::unique("knot_history_window"))
+        .open(&mut open)
+        .default_size([560.0, 560.0])
+        .pivot(egui::Align2::LEFT_BOTTOM)
+        .default_pos(ctx.content_rect().left_bottom() + egui::vec2(12.0, -40.0))
+        .resizable(true)
+        .show(ctx, |ui| contents(ui, &history));
+    if !open {
+        state.knot_window = None;
+    }
+}
+
+fn contents(ui: &mut Ui, history: &KnotHistory) {
+    ui.horizontal(|ui| {
+        ui.label("Trend over its course:");
+        ui.strong(history.trend.label());
+    });
+    let pain: Vec<[f64; 2]> = history
+        .pain_series()
+        .iter()
+        .map(|&(d, p)| [day_of(d), f64::from(p)])
+        .collect();
+    let ppt: Vec<[f64; 2]> = history
+        .pressure_threshold_series()
+        .iter()
+        .map(|&(d, p)| [day_of(d), f64::from(p)])
+        .collect();
+    let treatments: Vec<(f64, String, bool)> = history
+        .treatments()
+        .iter()
+        .map(|(d, list)| {
+            let injection = list
+                .iter()
+                .any(|t| matches!(t.procedure, Procedure::Injection { .. }));
+            let names: Vec<&str> = list.iter().map(|t| t.procedure.kind_label()).collect();
+            (day_of(*d), names.join(", "), injection)
+        })
+        .collect();
+    let first = history.entries.first().map_or(0.0, |e| day_of(e.date_time));
+    let last = history.entries.last().map_or(1.0, |e| day_of(e.date_time));
+    let group = egui::Id::unique(("knot_plots", history.knot));
+    let height = 150.0;
+    let days: Vec<f64> = history
+        .entries
+        .iter()
+        .map(|e| day_of(e.date_time))
+        .collect();
+    let x_axis =
+        |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| date_label(mark.value);
+    let resolved: Vec<f64> = history
+        .entries
+        .iter()
+        .filter(|e| {
+            e.occurrence
+                .as_ref()
+                .is_some_and(|o| o.status == Status::Resolved)
+        })
+        .map(|e| day_of(e.date_time))
+        .collect();
+    let add_treatments = |plot_ui: &mut egui_plot::PlotUi<'_>| {
+        for &x in &resolved {
+            plot_ui.text(egui_plot::Text::new(
+                "Resolved",
+                egui_plot::PlotPoint::new(x, 0.6),
+                egui::RichText::new("resolved")
+                    .color(RESOLVED_COLOR)
+                    .strong(),
+            ));
+        }
+        for (x, names, injection) in &treatments {
+            let (color, style) = if *injection {
+                (INJECTION_COLOR, LineStyle::Solid)
+            } else {
+                (TREATMENT_COLOR, LineStyle::dashed_loose())
+            };
+            plot_ui.vline(
+                VLine::new(format!("{} {names}", date_label(*x)), *x)
+                    .color(color)
+                    .width(if *injection { 2.5 } else { 1.5 })
+                    .style(style),
+            );
+        }
+    };
+    ui.label(
+        egui::RichText::new("Palpation pain (NRS 0–10)")
+            .color(PAIN_COLOR)
+            .strong(),
+    );
+    Plot::new(("knot_pain", history.knot))
+        .height(height)
+        .link_axis(group, [true, false])
+        .link_cursor(group, [true, false])
+        .include_x(first - 2.0)
+        .include_x(last + 2.0)
+        .include_y(0.0)
+        .include_y(10.0)
+        .x_axis_formatter(x_axis)
+        .x_grid_spacer(visit_marks(&days))
+        .label_formatter(|hover| match hover {
+            HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(format!(
+                "{plot_name}\n{}: {:.0}",
+                date_label(position.x),
+                position.y
+            )),
+            HoverPosition::Elsewhere { position } => Some(date_label(position.x)),
+        })
+        .allow_scroll(false)
+        .show(ui, |plot_ui| {
+            add_treatments(plot_ui);
+            plot_ui.line(
+                Line::new("Pain", PlotPoints::from(pain.clone()))
+                    .color(PAIN_COLOR)
+                    .width(2.0),
+            );
+            plot_ui.points(
+                Points::new("Pain", PlotPoints::from(pain.clone()))
+                    .color(PAIN_COLOR)
+                    .radius(4.0)
+                    .shape(MarkerShape::Circle)
+                    .filled(true),
+            );
+        })
+        .response
+        .widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Image, true, "Plot of palpation pain by date")
+        });
+    ui.label(
+        egui::RichText::new("Pressure pain threshold (kg/cm²)")
+            .color(PPT_COLOR)
+            .strong(),
+    );
+    Plot::new(("knot_ppt", history.knot))
+        .height(height)
+        .link_axis(group, [true, false])
+        .link_cursor(group, [true, false])
+        .include_x(first - 2.0)
+        .include_x(last + 2.0)
+        .include_y(0.0)
+        .include_y(4.0)
+        .x_axis_formatter(x_axis)
+        .x_grid_spacer(visit_marks(&days))
+        .allow_scroll(false)
+        .show(ui, |plot_ui| {
+            add_treatments(plot_ui);
+            plot_ui.line(
+                Line::new("PPT", PlotPoints::from(ppt.clone()))
+                    .color(PPT_COLOR)
+                    .width(2.0),
+            );
+            plot_ui.points(
+                Points::new("PPT", PlotPoints::from(ppt.clone()))
+                    .color(PPT_COLOR)
+                    .radius(4.0)
+                    .shape(MarkerShape::Diamond)
+                    .filled(true),
+            );
+        })
+        .response
+        .widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::Image,
+                true,
+                "Plot of pressure pain threshold by date",
+            )
+        });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Vertical lines:");
+        ui.colored_label(INJECTION_COLOR, "solid: injection");
+        ui.colored_label(TREATMENT_COLOR, "dashed: other treatment");
+    });
+    ui.separator();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::Grid::new(("knot_visits", history.knot))
+            .striped(true)
+            .num_columns(5)
+            .show(ui, |ui| {
+                ui.strong("Visit");
+                ui.strong("Status");
+                ui.strong("Pain");
+                ui.strong("PPT");
+                ui.strong("Treatments");
+                ui.end_row();
+                for entry in &history.entries {
+                    ui.label(entry.date_time.format("%a %d %b %Y").to_string());
+                    match &entry.occurrence {
+                        Some(o) => {
+                            ui.label(format!("#{} {}", o.number, o.status.label()));
+                            ui.label(o.palpation_pain.map_or("–".to_owned(), |p| p.to_string()));
+                            ui.label(
+                                o.pressure_threshold
+                                    .map_or("–".to_owned(), |p| format!("{p:.1}")),
+                            );
+                            let names: Vec<String> = o
+                                .treatments
+                                .iter()
+                                .map(|t| match &t.procedure {
+                                    Procedure::Injection { agent, .. } => {
+                                        format!("Injection ({agent})")
+                                    }
+                                    other => other.kind_label().to_owned(),
+                                })
+                                .collect();
+                            ui.label(if names.is_empty() {
+                                "–".to_owned()
+                            } else {
+                                names.join(", ")
+                            });
+                        }
+                        None => {
+                            ui.weak("not charted");
+                            ui.label("");
+                            ui.label("");
+                            ui.label("");
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+    });
+}
