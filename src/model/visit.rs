@@ -90,6 +90,21 @@ impl Visit {
         }
     }
 
+    /// A copy of the visit's own fields without its points (cheap however many points it has).
+    pub fn details(&self) -> Visit {
+        Visit {
+            id: self.id,
+            patient_id: self.patient_id.clone(),
+            date_time: self.date_time,
+            clinician: self.clinician.clone(),
+            consent: self.consent,
+            notes: self.notes.clone(),
+            points: Vec::new(),
+            signature: self.signature.clone(),
+            amendments: self.amendments.clone(),
+        }
+    }
+
     /// The index of the point with this id.
     pub fn index_of(&self, id: PointId) -> Option<usize> {
         self.points.iter().position(|p| p.id == id)

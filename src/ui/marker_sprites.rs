@@ -11,6 +11,7 @@
 use super::style;
 use crate::model::Status;
 use egui::{Color32, ColorImage, Mesh, Pos2, Rect, TextureHandle, TextureOptions, pos2, vec2};
+use std::sync::Arc;
 
 /// Half the side of a sprite cell, in points: room for the selection halo.
 const HALF: f32 = 15.0;
@@ -41,7 +42,6 @@ const SPRITES: [Sprite; 6] = [
 pub const MARKER_RADIUS: f32 = 8.0;
 
 /// The marker texture, uploaded once per app.
-#[derive(Clone)]
 pub struct MarkerSprites {
     texture: TextureHandle,
 }
@@ -53,13 +53,15 @@ impl std::fmt::Debug for MarkerSprites {
 }
 
 impl MarkerSprites {
-    /// The app's sprites, made and uploaded on first use and kept in egui's memory.
-    pub fn of(ctx: &egui::Context) -> Self {
+    /// The app's sprites, made and uploaded on first use and kept in egui's memory. (Shared
+    /// behind an `Arc`: cloning a texture handle takes egui's texture lock, and the point list
+    /// asks for the sprites once per row.)
+    pub fn of(ctx: &egui::Context) -> Arc<Self> {
         let id = egui::Id::unique("triggermap-marker-sprites");
-        if let Some(sprites) = ctx.data(|d| d.get_temp::<MarkerSprites>(id)) {
+        if let Some(sprites) = ctx.data(|d| d.get_temp::<Arc<MarkerSprites>>(id)) {
             return sprites;
         }
-        let sprites = MarkerSprites::new(ctx, MARKER_RADIUS);
+        let sprites = Arc::new(MarkerSprites::new(ctx, MARKER_RADIUS));
         ctx.data_mut(|d| d.insert_temp(id, sprites.clone()));
         sprites
     }

@@ -17,8 +17,7 @@ pub struct VisitFormState {
 
 /// Shows the form; returns the edit when a field changed.
 pub fn show(ui: &mut Ui, state: &mut VisitFormState, visit: &Visit) -> Option<Edit> {
-    let mut edited = visit.clone();
-    edited.points.clear();
+    let mut edited = visit.details();
     let mut field = None;
     if state.date_shown_for != Some(visit.date_time) {
         state.date_text = visit.date_time.format(DATE_FORMAT).to_string();

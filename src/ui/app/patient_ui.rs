@@ -146,13 +146,7 @@ impl TriggerMapApp {
         let carried = visit.points.len();
         let id = visit.id;
         // A new visit is unsaved work from the start: closing asks to save it.
-        self.doc = Document::with_unsaved(
-            Visit {
-                points: Vec::new(),
-                ..visit.clone()
-            },
-            visit,
-        );
+        self.doc = Document::with_unsaved(visit.details(), visit);
         self.path = None;
         self.selected = None;
         self.patient.suggested_path = Some((id, path));
