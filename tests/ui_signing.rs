@@ -204,7 +204,8 @@ fn an_amendment_keeps_who_when_what_and_why_in_the_file() {
         "amending unlocks editing"
     );
     h.get_by_label_contains("AMENDING");
-    let edit = change_pain(h.state().visit(), 7);
+    assert_eq!(h.state().visit().points[0].palpation_pain, Some(7));
+    let edit = change_pain(h.state().visit(), 5);
     h.state_mut().apply(edit);
     assert!(h.state().is_dirty());
 
@@ -216,7 +217,7 @@ fn an_amendment_keeps_who_when_what_and_why_in_the_file() {
         h.state().signing_dialog(),
         Some(SigningDialog::FinishAmendment { by, .. }) if by == "Dr. A. Moreau"
     ));
-    h.get_by_label_contains("palpation pain");
+    h.get_by_label_contains("palpation pain: 7 -> 5");
     // No reason: nothing is recorded.
     h.get_by_label("Record amendment and save").click();
     h.run();
@@ -237,7 +238,7 @@ fn an_amendment_keeps_who_when_what_and_why_in_the_file() {
     assert!(!state.is_dirty());
     assert!(state.edit_refusal().is_some(), "signed and read-only again");
     let disk = on_disk(&path);
-    assert_eq!(disk.points[0].palpation_pain, Some(7));
+    assert_eq!(disk.points[0].palpation_pain, Some(5));
     assert_eq!(disk.amendments.len(), 1);
     let amendment = &disk.amendments[0];
     assert_eq!(amendment.by, "Dr. A. Moreau");
@@ -246,7 +247,7 @@ fn an_amendment_keeps_who_when_what_and_why_in_the_file() {
         amendment
             .what
             .iter()
-            .any(|line| line.contains("palpation pain") && line.contains('7')),
+            .any(|line| line.contains("palpation pain") && line.contains("7 → 5")),
         "{:?}",
         amendment.what
     );
@@ -321,7 +322,7 @@ fn a_visit_locked_by_another_instance_can_be_taken_over() {
         Some(&SigningDialog::TakeOverLock)
     );
     // The warning names the holder.
-    h.get_by_label_contains("mlee on ward-pc-7.invalid (process 4242)");
+    h.get_by_label_contains("open in another TriggerMap: mlee on ward-pc-7.invalid (process 4242)");
     h.get_by_label("Take over the lock").click();
     h.run();
 

@@ -84,6 +84,12 @@ fn when(at: &DateTime<FixedOffset>) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A line of a change list as shown: egui's bundled font has no arrow, so "before → after" is
+/// drawn as "before -> after" (the file keeps the arrow).
+fn change_line(line: &str) -> String {
+    format!("• {}", line.replace('→', "->"))
+}
+
 impl TriggerMapApp {
     /// Whether the clinician is correcting a signed visit.
     pub fn is_amending(&self) -> bool {
@@ -103,7 +109,7 @@ impl TriggerMapApp {
         }
         match &self.doc.visit().signature {
             Some(signature) if !self.is_amending() => Some(format!(
-                "signed by {} on {}; a signed visit is changed only by an amendment (Visit ▸ Amend…).",
+                "signed by {} on {}; a signed visit is changed only by an amendment (Visit menu, Amend…).",
                 signature.clinician,
                 when(&signature.signed_at)
             )),
@@ -321,7 +327,7 @@ impl TriggerMapApp {
             ui.add_space(2.0);
             ui.horizontal_wrapped(|ui| {
                 let text = format!(
-                    "✔ Signed by {} on {}",
+                    "Signed by {} on {}",
                     signature.clinician,
                     when(&signature.signed_at)
                 );
@@ -367,7 +373,8 @@ impl TriggerMapApp {
         // While amending, the trail shown is the one on file (the copy carries the same one).
         let title = format!("Amendments ({})", visit.amendments.len());
         egui::CollapsingHeader::new(title)
-            .id_salt("amendments")
+            // Keyed by the count, so that a newly recorded amendment shows opened.
+            .id_salt(("amendments", visit.amendments.len()))
             .default_open(!visit.amendments.is_empty())
             .show(ui, |ui| {
                 ui.label(format!(
@@ -388,7 +395,7 @@ impl TriggerMapApp {
                     ));
                     ui.label(format!("Why: {}", amendment.why));
                     for line in &amendment.what {
-                        ui.label(RichText::new(format!("• {line}")).small());
+                        ui.label(change_line(line));
                     }
                 }
             });
@@ -413,7 +420,7 @@ impl TriggerMapApp {
                         "Signing finalises the visit: it is saved and becomes read-only. Later corrections are recorded as amendments (who, when, what, why).",
                     );
                     match &self.path {
-                        Some(path) => ui.weak(format!("It is saved to {}.", path.display())),
+                        Some(path) => ui.weak(format!("It will be saved to {}.", path.display())),
                         None => ui.weak("It has no file yet: you will choose where to save it."),
                     };
                     ui.add_space(6.0);
@@ -461,7 +468,7 @@ impl TriggerMapApp {
                         ui.label("What changed:");
                         egui::ScrollArea::vertical().max_height(160.0).show(ui, |ui| {
                             for line in &what {
-                                ui.label(format!("• {line}"));
+                                ui.label(change_line(line));
                             }
                         });
                     }
@@ -545,7 +552,14 @@ impl TriggerMapApp {
                 }
             }
         });
-        if choice.is_none() && modal.should_close() {
+        // A click beside a dialog with typed text must not lose it: only Escape or a button
+        // closes those.
+        let typed = matches!(
+            dialog,
+            SigningDialog::Sign { .. } | SigningDialog::FinishAmendment { .. }
+        );
+        let escape = ctx.input(|i| i.key_pressed(egui::Key::Escape));
+        if choice.is_none() && modal.should_close() && (!typed || escape) {
             choice = Some(Choice::Close);
         }
         self.signing.dialog = Some(dialog);
@@ -557,14 +571,14 @@ impl TriggerMapApp {
             Choice::Close => {}
             Choice::Sign(name) => self.confirm_sign(name, ctx),
             Choice::FinishAmendment { by, why } => {
-                if let Err(error) = self.finish_amendment(&by, &why) {
-                    if self.dialog.is_none() {
-                        self.signing.dialog = Some(SigningDialog::FinishAmendment {
-                            by,
-                            why,
-                            error: Some(format!("Not recorded: {error}.")),
-                        });
-                    }
+                if let Err(error) = self.finish_amendment(&by, &why)
+                    && self.dialog.is_none()
+                {
+                    self.signing.dialog = Some(SigningDialog::FinishAmendment {
+                        by,
+                        why,
+                        error: Some(format!("Not recorded: {error}.")),
+                    });
                 }
             }
             Choice::DiscardAmendment => self.cancel_amendment(),
