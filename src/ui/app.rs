@@ -527,8 +527,7 @@ impl TriggerMapApp {
             .min_size(240.0)
             .show(ui, |ui| {
                 self.audit_trail(ui);
-                let editable = self.edit_refusal().is_none();
-                ui.add_enabled_ui(editable, |ui| self.left_panel(ui));
+                self.left_panel(ui);
             });
         egui::Panel::right("inspector")
             .resizable(true)
@@ -712,7 +711,15 @@ impl TriggerMapApp {
     fn left_panel(&mut self, ui: &mut Ui) {
         ui.add_space(4.0);
         ui.heading("Visit");
-        if let Some(edit) = visit_form::show(ui, &mut self.visit_form, self.doc.visit()) {
+        // A read-only visit's fields are shown but cannot be changed; its points stay
+        // selectable in the list below, as on the chart.
+        let editable = self.edit_refusal().is_none();
+        let edit = ui
+            .add_enabled_ui(editable, |ui| {
+                visit_form::show(ui, &mut self.visit_form, self.doc.visit())
+            })
+            .inner;
+        if let Some(edit) = edit {
             self.apply(edit);
         }
         ui.separator();
@@ -861,7 +868,8 @@ impl TriggerMapApp {
                     ));
                     ui.strong(headline);
                     for line in details.iter().take(12) {
-                        ui.label(format!("• {line}"));
+                        // egui's bundled font has no arrow: "before -> after".
+                        ui.label(format!("• {}", line.replace('→', "->")));
                     }
                     if details.len() > 12 {
                         ui.weak(format!("… and {} more", details.len() - 12));
