@@ -56,6 +56,9 @@ fn frame(c: &mut Criterion) {
             .and_then(|v| v.parse().ok())
             .unwrap_or(500),
     );
+    if std::env::var("BENCH_NO_DEEP").is_ok() {
+        app.canvas.show_deep = false;
+    }
     // Settle fonts and layout caches before measuring, as in a running app.
     for _ in 0..3 {
         ctx.run_ui(raw_input(), |ui| app.show(ui))

@@ -75,7 +75,7 @@ struct PointDrag {
 pub struct CanvasState {
     /// Which diagrams are shown.
     pub layout: Layout,
-    /// Whether deep muscles are outlined.
+    /// Whether every deep muscle is outlined; otherwise only those under the pointer are.
     pub show_deep: bool,
     cameras: [Camera; 2],
     point_drag: Option<PointDrag>,
@@ -126,7 +126,7 @@ impl Default for CanvasState {
     fn default() -> Self {
         CanvasState {
             layout: Layout::Both,
-            show_deep: true,
+            show_deep: false,
             cameras: [Camera::default(); 2],
             point_drag: None,
             last_frames: [None; 2],
@@ -333,7 +333,12 @@ fn show_view(
             None => hover_caption(atlas, &hovered_regions),
         };
         if let Some(text) = text {
-            draw_caption(&painter, style::label_offset(s), &text);
+            // Over the whole window, so that a long caption is not cut at the diagram's edge.
+            let caption_painter = ui
+                .ctx()
+                .layer_painter(egui::LayerId::new(egui::Order::Tooltip, id.with("caption")))
+                .with_clip_rect(ui.clip_rect());
+            draw_caption(&caption_painter, style::label_offset(s), &text);
         }
         if hovered_point.is_some() {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Grab);
@@ -590,8 +595,8 @@ fn muscle_shapes(atlas: &Atlas, frame: &DiagramFrame, show_deep: bool, out: &mut
             out.extend(egui::Shape::dashed_line(
                 &points,
                 Stroke::new(1.0, style::DEEP_OUTLINE),
+                7.0,
                 4.0,
-                3.0,
             ));
         }
     }
@@ -613,14 +618,27 @@ fn draw_highlights(
             style::SELECTED_MUSCLE_FILL,
         ));
     }
-    // Only the best candidate is highlighted: the one a click would choose.
-    if let Some(&index) = hovered.first() {
+    // The best candidate, the one a click would choose, is filled; the muscles under it (deep
+    // ones, hidden until then unless all deep muscles are shown) are outlined.
+    if let Some((&index, others)) = hovered.split_first() {
         let shape = &regions[index].shape;
         painter.add(fill_mesh(frame, shape, style::HOVER_FILL));
         painter.add(egui::Shape::closed_line(
             shape_points(frame, shape),
             Stroke::new(2.0, style::HOVER_FILL.to_opaque()),
         ));
+        for &other in others {
+            let mut points = shape_points(frame, &regions[other].shape);
+            if let Some(&first) = points.first() {
+                points.push(first);
+            }
+            painter.extend(egui::Shape::dashed_line(
+                &points,
+                Stroke::new(1.5, style::DEEP_OUTLINE.to_opaque()),
+                5.0,
+                3.0,
+            ));
+        }
     }
 }
 
@@ -764,11 +782,11 @@ fn draw_caption(painter: &Painter, at: Pos2, text: &str) {
     );
     let rect = Rect::from_min_size(at, galley.size()).expand(4.0);
     let clip = painter.clip_rect();
-    // Keep the caption inside the diagram.
-    let shift = vec2(
-        (clip.right() - rect.right()).min(0.0) + (clip.left() - rect.left()).max(0.0),
-        (clip.top() - rect.top()).max(0.0),
-    );
+    // Keep the caption inside the chart: pushed left from the right edge first, then right from
+    // the left edge, so that its start stays readable.
+    let dx = (clip.right() - rect.right()).min(0.0);
+    let dx = dx + (clip.left() - (rect.left() + dx)).max(0.0);
+    let shift = vec2(dx, (clip.top() - rect.top()).max(0.0));
     let rect = rect.translate(shift);
     painter.rect_filled(
         rect,
