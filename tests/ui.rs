@@ -128,7 +128,7 @@ fn a_click_in_the_body_outside_every_muscle_places_an_unassigned_point() {
     // The form offers the nearest muscles.
     h.get_by_label_contains("Not inside a muscle");
     // A click beside the figure places nothing.
-    click_on(&mut h, View::Front, 0.24, 0.5);
+    click_on(&mut h, View::Front, 0.2, 0.5);
     assert_eq!(h.state().visit().points.len(), 1);
 }
 

@@ -11,7 +11,7 @@ use egui::{Color32, Id, Mesh, Painter, Pos2, Rect, Response, Sense, Stroke, Ui, 
 use std::sync::Arc;
 
 /// Half the width of the drawn area around the figure, in fractions of height.
-const HALF_WIDTH: f32 = 0.25;
+const HALF_WIDTH: f32 = 0.21;
 /// Top and bottom of the drawn area, in fractions of height.
 const TOP: f32 = -0.05;
 const BOTTOM: f32 = 1.02;
@@ -23,7 +23,7 @@ const MIN_VERTEX_SPACING: f32 = 4.0;
 const MIN_ZOOM: f32 = 0.5;
 const MAX_ZOOM: f32 = 8.0;
 /// Where the side letters stand: distance from the midline and height, patient frame.
-const SIDE_LETTER_X: f32 = 0.215;
+const SIDE_LETTER_X: f32 = 0.19;
 const SIDE_LETTER_Y: f32 = 0.08;
 
 /// Which diagrams are shown.
