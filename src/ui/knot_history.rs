@@ -6,7 +6,7 @@
 use super::patient::PatientState;
 use crate::atlas::Atlas;
 use crate::editing::Edit;
-use crate::history::{KnotHistory, link, mark_resolved, unlink};
+use crate::history::{KnotHistory, KnotId, link, mark_resolved, unlink};
 use crate::model::{Procedure, Status, TriggerPoint, Visit};
 use chrono::{DateTime, FixedOffset, TimeZone};
 use egui::{Color32, Ui};
@@ -265,6 +265,90 @@ pub fn window(
     }
 }
 
+/// The date axis shared by a knot's plots.
+struct PlotAxes<'a> {
+    group: egui::Id,
+    knot: KnotId,
+    first: f64,
+    last: f64,
+    days: &'a [f64],
+    height: f32,
+}
+
+/// One measure plotted over the visit dates.
+struct Series {
+    id: &'static str,
+    title: &'static str,
+    name: &'static str,
+    color: egui::Color32,
+    shape: MarkerShape,
+    /// The top of the y axis shown at least.
+    y_max: f64,
+    /// Decimals in the hover label.
+    decimals: usize,
+    /// What a screen reader says of the plot.
+    description: &'static str,
+}
+
+/// A titled plot of `data` (day, value) with the treatments and resolutions that `marks` draws.
+fn series_plot(
+    ui: &mut Ui,
+    axes: &PlotAxes<'_>,
+    series: &Series,
+    data: &[[f64; 2]],
+    marks: &dyn Fn(&mut egui_plot::PlotUi<'_>),
+) {
+    ui.label(
+        egui::RichText::new(series.title)
+            .color(series.color)
+            .strong(),
+    );
+    let x_axis =
+        |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| date_label(mark.value);
+    let decimals = series.decimals;
+    Plot::new((series.id, axes.knot))
+        .height(axes.height)
+        .link_axis(axes.group, [true, false])
+        .link_cursor(axes.group, [true, false])
+        .include_x(axes.first - 2.0)
+        .include_x(axes.last + 2.0)
+        .include_y(0.0)
+        .include_y(series.y_max)
+        .x_axis_formatter(x_axis)
+        .x_grid_spacer(visit_marks(axes.days))
+        .label_formatter(move |hover| match hover {
+            HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(format!(
+                "{plot_name}\n{}: {:.*}",
+                date_label(position.x),
+                decimals,
+                position.y
+            )),
+            HoverPosition::Elsewhere { position } => Some(date_label(position.x)),
+        })
+        .allow_scroll(false)
+        .show(ui, |plot_ui| {
+            marks(plot_ui);
+            plot_ui.line(
+                Line::new(series.name, PlotPoints::from(data.to_vec()))
+                    .color(series.color)
+                    .width(2.0),
+            );
+            plot_ui.points(
+                Points::new(series.name, PlotPoints::from(data.to_vec()))
+                    .color(series.color)
+                    .radius(4.0)
+                    .shape(series.shape)
+                    .filled(true),
+            );
+        })
+        .response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, series.description));
+}
+
 fn contents(ui: &mut Ui, history: &KnotHistory) {
     ui.horizontal(|ui| {
         ui.label("Trend over its course:");
@@ -300,8 +384,6 @@ fn contents(ui: &mut Ui, history: &KnotHistory) {
         .iter()
         .map(|e| day_of(e.date_time))
         .collect();
-    let x_axis =
-        |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| date_label(mark.value);
     let resolved: Vec<f64> = history
         .entries
         .iter()
@@ -336,92 +418,46 @@ fn contents(ui: &mut Ui, history: &KnotHistory) {
             );
         }
     };
-    ui.label(
-        egui::RichText::new("Palpation pain (NRS 0–10)")
-            .color(PAIN_COLOR)
-            .strong(),
+    let axes = PlotAxes {
+        group,
+        knot: history.knot,
+        first,
+        last,
+        days: &days,
+        height,
+    };
+    series_plot(
+        ui,
+        &axes,
+        &Series {
+            id: "knot_pain",
+            title: "Palpation pain (NRS 0–10)",
+            name: "Pain",
+            color: PAIN_COLOR,
+            shape: MarkerShape::Circle,
+            y_max: 10.0,
+            decimals: 0,
+            description: "Plot of palpation pain by date",
+        },
+        &pain,
+        &add_treatments,
     );
-    Plot::new(("knot_pain", history.knot))
-        .height(height)
-        .link_axis(group, [true, false])
-        .link_cursor(group, [true, false])
-        .include_x(first - 2.0)
-        .include_x(last + 2.0)
-        .include_y(0.0)
-        .include_y(10.0)
-        .x_axis_formatter(x_axis)
-        .x_grid_spacer(visit_marks(&days))
-        .label_formatter(|hover| match hover {
-            HoverPosition::NearDataPoint {
-                plot_name,
-                position,
-                ..
-            } => Some(format!(
-                "{plot_name}\n{}: {:.0}",
-                date_label(position.x),
-                position.y
-            )),
-            HoverPosition::Elsewhere { position } => Some(date_label(position.x)),
-        })
-        .allow_scroll(false)
-        .show(ui, |plot_ui| {
-            add_treatments(plot_ui);
-            plot_ui.line(
-                Line::new("Pain", PlotPoints::from(pain.clone()))
-                    .color(PAIN_COLOR)
-                    .width(2.0),
-            );
-            plot_ui.points(
-                Points::new("Pain", PlotPoints::from(pain.clone()))
-                    .color(PAIN_COLOR)
-                    .radius(4.0)
-                    .shape(MarkerShape::Circle)
-                    .filled(true),
-            );
-        })
-        .response
-        .widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Image, true, "Plot of palpation pain by date")
-        });
-    ui.label(
-        egui::RichText::new("Pressure pain threshold (kg/cm²)")
-            .color(PPT_COLOR)
-            .strong(),
+    series_plot(
+        ui,
+        &axes,
+        &Series {
+            id: "knot_ppt",
+            title: "Pressure pain threshold (kg/cm²)",
+            name: "PPT",
+            color: PPT_COLOR,
+            shape: MarkerShape::Diamond,
+            y_max: 4.0,
+            decimals: 1,
+            description: "Plot of pressure pain threshold by date",
+        },
+        &ppt,
+        &add_treatments,
     );
-    Plot::new(("knot_ppt", history.knot))
-        .height(height)
-        .link_axis(group, [true, false])
-        .link_cursor(group, [true, false])
-        .include_x(first - 2.0)
-        .include_x(last + 2.0)
-        .include_y(0.0)
-        .include_y(4.0)
-        .x_axis_formatter(x_axis)
-        .x_grid_spacer(visit_marks(&days))
-        .allow_scroll(false)
-        .show(ui, |plot_ui| {
-            add_treatments(plot_ui);
-            plot_ui.line(
-                Line::new("PPT", PlotPoints::from(ppt.clone()))
-                    .color(PPT_COLOR)
-                    .width(2.0),
-            );
-            plot_ui.points(
-                Points::new("PPT", PlotPoints::from(ppt.clone()))
-                    .color(PPT_COLOR)
-                    .radius(4.0)
-                    .shape(MarkerShape::Diamond)
-                    .filled(true),
-            );
-        })
-        .response
-        .widget_info(|| {
-            egui::WidgetInfo::labeled(
-                egui::Role::Image,
-                true,
-                "Plot of pressure pain threshold by date",
-            )
-        });
     ui.horizontal_wrapped(|ui| {
         ui.label("Vertical lines:");
         ui.colored_label(INJECTION_COLOR, "solid: injection");
