@@ -396,3 +396,30 @@ fn unsaved_work_of_a_killed_session_is_offered_and_restored() {
         "the old copy is gone"
     );
 }
+
+#[test]
+fn the_list_scrolls_to_a_point_selected_elsewhere() {
+    let atlas = Atlas::builtin().expect("atlas");
+    let mut app = app_with_answers(vec![]);
+    for i in 0..60 {
+        let pos = PatientPoint::new(0.05 + 0.0005 * i as f32, 0.45);
+        let (muscle, side) = triggermap::editing::identify(&atlas, View::Back, pos);
+        app.apply(triggermap::editing::Edit::AddPoint(
+            triggermap::model::TriggerPoint::new(View::Back, pos, muscle, side),
+        ));
+    }
+    let mut h = harness(app);
+    let last = h.state().visit().points[59].clone();
+    let label = triggermap::ui::point_list::row_label(&atlas, 60, &last);
+    assert!(
+        h.query_by_label(&label).is_none(),
+        "row 60 starts out of sight"
+    );
+    // Up with nothing selected selects the last point; the list follows it.
+    h.key_press(egui::Key::ArrowUp);
+    // The scroll bar fades in and out over a few frames, then the window is idle again.
+    h.run_steps(10);
+    h.run();
+    assert_eq!(h.state().selected(), Some(last.id));
+    h.get_by_label(&label);
+}

@@ -70,6 +70,7 @@ pub struct TriggerMapApp {
     /// The chart's layout, cameras and drag.
     pub canvas: CanvasState,
     inspector: inspector::InspectorState,
+    point_list: point_list::ListState,
     visit_form: visit_form::VisitFormState,
     picker: Box<dyn FilePicker>,
     dialog: Option<Dialog>,
@@ -95,6 +96,7 @@ impl TriggerMapApp {
             selected: None,
             canvas: CanvasState::default(),
             inspector: inspector::InspectorState::default(),
+            point_list: point_list::ListState::default(),
             visit_form: visit_form::VisitFormState::default(),
             picker,
             dialog: None,
@@ -741,7 +743,13 @@ impl TriggerMapApp {
                 visit.points.len()
             ));
         });
-        if let Some(id) = point_list::show(ui, &self.atlas, self.doc.visit(), self.selected) {
+        if let Some(id) = point_list::show(
+            ui,
+            &mut self.point_list,
+            &self.atlas,
+            self.doc.visit(),
+            self.selected,
+        ) {
             self.selected = Some(id);
         }
     }

@@ -18,9 +18,21 @@ pub fn row_label(atlas: &Atlas, number: usize, point: &TriggerPoint) -> String {
     )
 }
 
-/// Shows the list; returns the point the user selected in it this frame, if any.
+/// What the list remembers between frames.
+#[derive(Debug, Default)]
+pub struct ListState {
+    /// The selection the list last showed.
+    shown_selection: Option<PointId>,
+    /// The scrolled part last frame: offset and height, in points.
+    viewport: Option<(f32, f32)>,
+}
+
+/// Shows the list; returns the point the user selected in it this frame, if any. When the
+/// selection changes elsewhere (on the chart, with the arrow keys) and its row is out of sight,
+/// the list scrolls to it.
 pub fn show(
     ui: &mut Ui,
+    state: &mut ListState,
     atlas: &Atlas,
     visit: &Visit,
     selected: Option<PointId>,
@@ -33,24 +45,34 @@ pub fn show(
     // Only the rows in sight are laid out, so that a visit of hundreds of points costs no more
     // per frame than a visit of twenty.
     let row_height = ui.spacing().interact_size.y.max(18.0) + ui.spacing().item_spacing.y;
-    egui::ScrollArea::vertical()
+    let mut area = egui::ScrollArea::vertical()
         .id_salt("point_list")
-        .auto_shrink([false, true])
-        .show_rows(ui, row_height, visit.points.len(), |ui, rows| {
-            for index in rows {
-                let point = &visit.points[index];
-                let is_selected = selected == Some(point.id);
-                ui.horizontal(|ui| {
-                    ui.set_height(row_height - ui.spacing().item_spacing.y);
-                    let (rect, _) = ui.allocate_exact_size(vec2(18.0, 18.0), Sense::hover());
-                    style::draw_legend_marker(ui.painter(), rect.center(), 14.0, point.status);
-                    let response =
-                        ui.selectable_label(is_selected, row_label(atlas, index + 1, point));
-                    if response.clicked() {
-                        clicked = Some(point.id);
-                    }
-                });
+        .auto_shrink([false, true]);
+    if selected != state.shown_selection {
+        state.shown_selection = selected;
+        let row = selected.and_then(|id| visit.index_of(id));
+        if let (Some(row), Some((offset, height))) = (row, state.viewport) {
+            let top = row as f32 * row_height;
+            if top < offset || top + row_height > offset + height {
+                area = area.vertical_scroll_offset((top - height / 3.0).max(0.0));
             }
-        });
+        }
+    }
+    let output = area.show_rows(ui, row_height, visit.points.len(), |ui, rows| {
+        for index in rows {
+            let point = &visit.points[index];
+            let is_selected = selected == Some(point.id);
+            ui.horizontal(|ui| {
+                ui.set_height(row_height - ui.spacing().item_spacing.y);
+                let (rect, _) = ui.allocate_exact_size(vec2(18.0, 18.0), Sense::hover());
+                style::draw_legend_marker(ui.painter(), rect.center(), 14.0, point.status);
+                let response = ui.selectable_label(is_selected, row_label(atlas, index + 1, point));
+                if response.clicked() {
+                    clicked = Some(point.id);
+                }
+            });
+        }
+    });
+    state.viewport = Some((output.state.clamped_offset().y, output.inner_rect.height()));
     clicked
 }
