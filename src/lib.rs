@@ -1,8 +1,9 @@
 //! TriggerMap: chart myofascial trigger points on anatomical body maps.
 //!
 //! The library holds everything that is not drawing: the clinical data model ([`model`]), the
-//! anatomy atlas ([`atlas`]), the patient-frame geometry ([`geometry`]), versioned RON files
-//! ([`storage`]), a patient's visits over time ([`history`]) and the headless commands
+//! anatomy atlas ([`atlas`]), the patient-frame geometry ([`geometry`]), edits and undo
+//! ([`editing`]), versioned RON files ([`storage`]), visit locks ([`lock`]), crash-recovery copies
+//! ([`recovery`]), a patient's visits over time ([`history`]) and the headless commands
 //! ([`cli`]). The egui application lives in [`ui`] and depends on the rest; nothing else depends
 //! on [`ui`].
 
