@@ -7,9 +7,10 @@
 //! directly; `app.rs` only calls in here.
 
 use super::{Dialog, TriggerMapApp};
+use crate::atlas::Atlas;
 use crate::editing::Document;
 use crate::lock::{Liveness, LockError};
-use crate::model::{self, Visit, diff_content};
+use crate::model::{self, MuscleId, Visit, diff_content};
 use chrono::{DateTime, FixedOffset, Local};
 use egui::{Id, RichText, Ui};
 use std::path::Path;
@@ -84,10 +85,33 @@ fn when(at: &DateTime<FixedOffset>) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// A line of a change list as shown: egui's bundled font has no arrow, so "before → after" is
-/// drawn as "before -> after" (the file keeps the arrow).
-fn change_line(line: &str) -> String {
-    format!("• {}", line.replace('→', "->"))
+/// A line of a change list as shown: muscle ids read as the muscles' names, and since egui's
+/// bundled font has no arrow, "before → after" is drawn as "before -> after" (the file keeps the
+/// ids and the arrow).
+fn change_line(line: &str, atlas: &Atlas) -> String {
+    let mut shown = String::with_capacity(line.len() + 16);
+    let mut word = String::new();
+    let flush = |word: &mut String, shown: &mut String| {
+        let muscle = MuscleId(std::mem::take(word));
+        match atlas.muscle(&muscle) {
+            Some(m) => shown.push_str(&m.name),
+            None => shown.push_str(muscle.as_str()),
+        }
+    };
+    for c in line.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut shown);
+            if c == '→' {
+                shown.push_str("->");
+            } else {
+                shown.push(c);
+            }
+        }
+    }
+    flush(&mut word, &mut shown);
+    format!("• {shown}")
 }
 
 impl TriggerMapApp {
@@ -395,7 +419,7 @@ impl TriggerMapApp {
                     ));
                     ui.label(format!("Why: {}", amendment.why));
                     for line in &amendment.what {
-                        ui.label(change_line(line));
+                        ui.label(change_line(line, &self.atlas));
                     }
                 }
             });
@@ -468,7 +492,7 @@ impl TriggerMapApp {
                         ui.label("What changed:");
                         egui::ScrollArea::vertical().max_height(160.0).show(ui, |ui| {
                             for line in &what {
-                                ui.label(change_line(line));
+                                ui.label(change_line(line, &self.atlas));
                             }
                         });
                     }
@@ -664,5 +688,26 @@ impl TriggerMapApp {
                 "Restored unsaved corrections to a signed visit: finish the amendment to keep them."
                     .to_owned();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_lines_name_muscles_and_draw_arrows_the_font_has() {
+        let atlas = Atlas::builtin().expect("atlas");
+        assert_eq!(
+            change_line(
+                "point 2: muscle: upper_trapezius → levator_scapulae",
+                &atlas
+            ),
+            "• point 2: muscle: Upper trapezius -> Levator scapulae"
+        );
+        // A longer id is not read as a shorter one inside it.
+        assert!(
+            change_line("extensor_digitorum_longus", &atlas).contains("Extensor digitorum longus")
+        );
     }
 }
