@@ -485,27 +485,28 @@ fn screen_outline(frame: &DiagramFrame, shape: &Shape) -> Vec<Pos2> {
 /// triangulated on screen after merging close vertices.
 fn simplified_fill(points: &[Pos2], color: Color32) -> egui::Shape {
     let triangles = crate::geometry::triangulate_xy(points.iter().map(|p| [p.x, p.y]));
-    let mut mesh = Mesh::default();
-    mesh.reserve_vertices(points.len());
-    mesh.reserve_triangles(triangles.len() / 3);
-    for &p in points {
-        mesh.colored_vertex(p, color);
-    }
-    for tri in triangles.chunks_exact(3) {
-        mesh.add_triangle(tri[0], tri[1], tri[2]);
-    }
-    egui::Shape::mesh(mesh)
+    filled_mesh(points.iter().copied(), &triangles, color)
 }
 
 /// A filled shape as a mesh (egui fills only convex paths; the outlines are concave).
 fn fill_mesh(frame: &DiagramFrame, shape: &Shape, color: Color32) -> egui::Shape {
+    let points = shape.polygon.iter().map(|&p| frame.screen_of(p));
+    filled_mesh(points, &shape.triangles, color)
+}
+
+/// A mesh of `points` in one colour, filled by `triangles` (indices, three per triangle).
+fn filled_mesh(
+    points: impl ExactSizeIterator<Item = Pos2>,
+    triangles: &[u32],
+    color: Color32,
+) -> egui::Shape {
     let mut mesh = Mesh::default();
-    mesh.reserve_vertices(shape.polygon.len());
-    mesh.reserve_triangles(shape.triangles.len() / 3);
-    for &p in &shape.polygon {
-        mesh.colored_vertex(frame.screen_of(p), color);
+    mesh.reserve_vertices(points.len());
+    mesh.reserve_triangles(triangles.len() / 3);
+    for p in points {
+        mesh.colored_vertex(p, color);
     }
-    for tri in shape.triangles.chunks_exact(3) {
+    for tri in triangles.chunks_exact(3) {
         mesh.add_triangle(tri[0], tri[1], tri[2]);
     }
     egui::Shape::mesh(mesh)
