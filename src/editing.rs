@@ -2,7 +2,7 @@
 //! history and knows whether the visit differs from what was last saved.
 
 use crate::geometry::PatientPoint;
-use crate::model::{MuscleId, PointId, Side, TriggerPoint, View, Visit};
+use crate::model::{MuscleId, PointId, Side, Status, TriggerPoint, View, Visit, VisitDetails};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -48,13 +48,28 @@ pub enum Edit {
     },
     /// Delete a point.
     DeletePoint(PointId),
-    /// Replace the visit's own fields (patient, date, clinician, consent, notes); its points are
-    /// kept as they are.
+    /// Replace the visit's own fields (patient, date, clinician, consent, notes); its id, points,
+    /// signature and amendments are kept as they are.
     UpdateVisitDetails {
-        /// The visit carrying the new details.
-        details: Box<Visit>,
+        /// The new details.
+        details: Box<VisitDetails>,
         /// The form field that changed.
         field: &'static str,
+    },
+    /// Link a point to the same knot at an earlier visit (`Some`), or make it a knot of its own
+    /// (`None`). See [`crate::history::link`].
+    SetLineage {
+        /// Which point.
+        id: PointId,
+        /// The earlier visit's point it continues, if any.
+        lineage: Option<PointId>,
+    },
+    /// Set a point's status (the knot section's "mark resolved").
+    SetStatus {
+        /// Which point.
+        id: PointId,
+        /// The new status.
+        status: Status,
     },
 }
 
@@ -234,6 +249,15 @@ fn next_revision() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
+impl Edit {
+    /// Applies the edit to `visit` directly, without undo (for tests and tools that build
+    /// visits); false if it names a point that does not exist. The app applies edits through a
+    /// [`Document`].
+    pub fn apply_to(self, visit: &mut Visit) -> bool {
+        apply_to(visit, self)
+    }
+}
+
 /// Applies `edit` to `visit`; false if it names a point that does not exist.
 fn apply_to(visit: &mut Visit, edit: Edit) -> bool {
     match edit {
@@ -281,10 +305,23 @@ fn apply_to(visit: &mut Visit, edit: Edit) -> bool {
             None => false,
         },
         Edit::UpdateVisitDetails { details, .. } => {
-            let points = std::mem::take(&mut visit.points);
-            *visit = Visit { points, ..*details };
+            visit.set_details(*details);
             true
         }
+        Edit::SetLineage { id, lineage } => match visit.point_mut(id) {
+            Some(point) => {
+                point.lineage = lineage;
+                true
+            }
+            None => false,
+        },
+        Edit::SetStatus { id, status } => match visit.point_mut(id) {
+            Some(point) => {
+                point.status = status;
+                true
+            }
+            None => false,
+        },
     }
 }
 
@@ -307,7 +344,6 @@ pub fn identify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Status;
 
     fn point_at(x: f32) -> TriggerPoint {
         TriggerPoint::new(
@@ -360,6 +396,52 @@ mod tests {
         assert_eq!(doc.visit().points[0].referred_pain, "");
         assert!(doc.undo());
         assert!(doc.visit().points.is_empty());
+    }
+
+    #[test]
+    fn a_details_edit_keeps_the_id_points_and_signature() {
+        let mut visit = Visit::new_now();
+        visit.points.push(point_at(0.07));
+        let at = chrono::DateTime::parse_from_rfc3339("2025-03-04T10:00:00+01:00").expect("time");
+        crate::model::sign(&mut visit, "Dr. A. Moreau", at).expect("sign");
+        let before = visit.clone();
+        let mut doc = Document::new(visit);
+        let mut details = doc.visit().details();
+        details.patient_id = "PT-0099".to_owned();
+        details.notes = "seen again".to_owned();
+        assert!(doc.apply(Edit::UpdateVisitDetails {
+            details: Box::new(details),
+            field: "patient_id",
+        }));
+        let after = doc.visit();
+        assert_eq!(after.patient_id, "PT-0099");
+        assert_eq!(after.notes, "seen again");
+        assert_eq!(after.id, before.id);
+        assert_eq!(after.points, before.points);
+        assert_eq!(after.signature, before.signature);
+        assert_eq!(after.amendments, before.amendments);
+    }
+
+    #[test]
+    fn lineage_and_status_edits_are_undoable_steps() {
+        let mut doc = Document::new(Visit::new_now());
+        let p = point_at(0.07);
+        doc.apply(Edit::AddPoint(p.clone()));
+        let earlier = PointId::new_random();
+        assert!(doc.apply(Edit::SetLineage {
+            id: p.id,
+            lineage: Some(earlier),
+        }));
+        assert!(doc.apply(Edit::SetStatus {
+            id: p.id,
+            status: Status::Resolved,
+        }));
+        assert_eq!(doc.visit().points[0].lineage, Some(earlier));
+        assert_eq!(doc.visit().points[0].status, Status::Resolved);
+        assert!(doc.undo());
+        assert_eq!(doc.visit().points[0].status, p.status);
+        assert!(doc.undo());
+        assert_eq!(doc.visit().points[0].lineage, None);
     }
 
     #[test]

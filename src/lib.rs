@@ -15,6 +15,7 @@ pub mod history;
 pub mod lock;
 pub mod model;
 pub mod recovery;
+pub mod session;
 pub mod storage;
 pub mod ui;
 

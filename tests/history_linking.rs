@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 use triggermap::Atlas;
+use triggermap::editing::Edit;
 use triggermap::geometry::PatientPoint;
 use triggermap::history::{
-    AUTO_LINK_DISTANCE, History, KnotId, LinkError, auto_link, auto_link_candidate,
-    auto_link_point, link, mark_resolved, start_follow_up, unlink,
+    AUTO_LINK_DISTANCE, History, KnotId, LinkError, auto_link, auto_link_candidate, link,
+    mark_resolved, start_follow_up, unlink,
 };
 use triggermap::model::{MuscleId, PointId, Side, Status, TriggerPoint, View, Visit};
 use triggermap::storage;
@@ -52,6 +53,52 @@ fn blank_follow_up(previous: &Visit) -> Visit {
     let mut visit = start_follow_up(previous, now());
     visit.points.clear();
     visit
+}
+
+/// Links point `p` of `today` as placing it does: the candidate becomes its lineage.
+fn auto_link_point(today: &mut Visit, p: PointId, previous: &Visit) -> Option<PointId> {
+    let point = today.point(p).expect("placed").clone();
+    let lineage = auto_link_candidate(today, &point, previous)?;
+    assert!(
+        Edit::SetLineage {
+            id: p,
+            lineage: Some(lineage)
+        }
+        .apply_to(today)
+    );
+    Some(lineage)
+}
+
+/// The point's lineage before `edit`, after applying the edit (as the app does).
+fn applied(today: &mut Visit, p: PointId, edit: Edit) -> Option<PointId> {
+    let before = today.point(p).and_then(|q| q.lineage);
+    assert!(edit.apply_to(today));
+    before
+}
+
+/// [`link`]'s edit applied: the lineage it replaced.
+fn applied_link(
+    today: &mut Visit,
+    p: PointId,
+    previous: &Visit,
+    target: PointId,
+) -> Result<Option<PointId>, LinkError> {
+    let edit = link(today, p, previous, target)?;
+    Ok(applied(today, p, edit))
+}
+
+/// [`unlink`]'s edit applied: the lineage it removed.
+fn applied_unlink(today: &mut Visit, p: PointId) -> Result<Option<PointId>, LinkError> {
+    let edit = unlink(today, p)?;
+    Ok(applied(today, p, edit))
+}
+
+/// [`mark_resolved`]'s edit applied: the status it replaced.
+fn applied_resolve(today: &mut Visit, p: PointId) -> Result<Status, LinkError> {
+    let edit = mark_resolved(today, p)?;
+    let before = today.point(p).map(|q| q.status).expect("point");
+    assert!(edit.apply_to(today));
+    Ok(before)
 }
 
 #[test]
@@ -160,7 +207,7 @@ fn automatic_linking_stops_at_the_distance_limit() {
         0.180 + AUTO_LINK_DISTANCE - 0.001,
     );
     assert_eq!(
-        auto_link_candidate(&today, within, &v4),
+        auto_link_candidate(&today, today.point(within).expect("p"), &v4),
         Some(fixture_point(2, 4))
     );
     let mut today = blank_follow_up(&v4);
@@ -252,7 +299,10 @@ fn manual_link_unlink_and_resolve() {
         0.150,
     );
     assert_eq!(auto_link_point(&mut today, p, &v4), None);
-    assert_eq!(link(&mut today, p, &v4, fixture_point(3, 4)), Ok(None));
+    assert_eq!(
+        applied_link(&mut today, p, &v4, fixture_point(3, 4)),
+        Ok(None)
+    );
     assert_eq!(
         today.point(p).expect("p").lineage,
         Some(fixture_point(3, 4))
@@ -268,7 +318,7 @@ fn manual_link_unlink_and_resolve() {
         0.18,
     );
     assert_eq!(
-        link(&mut today, q, &v4, fixture_point(3, 4)),
+        applied_link(&mut today, q, &v4, fixture_point(3, 4)),
         Err(LinkError::AlreadyLinked {
             previous_point: fixture_point(3, 4),
             other: p,
@@ -276,25 +326,25 @@ fn manual_link_unlink_and_resolve() {
     );
     // Relinking replaces and returns the old lineage.
     assert_eq!(
-        link(&mut today, p, &v4, fixture_point(2, 4)),
+        applied_link(&mut today, p, &v4, fixture_point(2, 4)),
         Ok(Some(fixture_point(3, 4)))
     );
-    assert_eq!(unlink(&mut today, p), Ok(Some(fixture_point(2, 4))));
+    assert_eq!(applied_unlink(&mut today, p), Ok(Some(fixture_point(2, 4))));
     assert_eq!(today.point(p).expect("p").lineage, None);
-    assert_eq!(unlink(&mut today, p), Ok(None));
+    assert_eq!(applied_unlink(&mut today, p), Ok(None));
 
     let missing = PointId::new_random();
     assert_eq!(
-        link(&mut today, missing, &v4, fixture_point(2, 4)),
+        applied_link(&mut today, missing, &v4, fixture_point(2, 4)),
         Err(LinkError::NoSuchPoint(missing))
     );
     assert_eq!(
-        link(&mut today, p, &v4, missing),
+        applied_link(&mut today, p, &v4, missing),
         Err(LinkError::NoSuchPreviousPoint(missing))
     );
     // A point of an older visit is not one of the previous visit.
     assert_eq!(
-        link(&mut today, p, &v4, fixture_point(4, 1)),
+        applied_link(&mut today, p, &v4, fixture_point(4, 1)),
         Err(LinkError::NoSuchPreviousPoint(fixture_point(4, 1)))
     );
 
@@ -302,13 +352,16 @@ fn manual_link_unlink_and_resolve() {
     let mut today = start_follow_up(&v4, now());
     let k2_today = today.points[0].id;
     assert_eq!(today.points[0].lineage, Some(fixture_point(2, 4)));
-    assert_eq!(mark_resolved(&mut today, k2_today), Ok(Status::ToReexamine));
+    assert_eq!(
+        applied_resolve(&mut today, k2_today),
+        Ok(Status::ToReexamine)
+    );
     assert_eq!(today.points[0].status, Status::Resolved);
     let next = start_follow_up(&today, now() + chrono::Duration::days(7));
     assert!(next.points.iter().all(|p| p.lineage != Some(k2_today)));
     assert_eq!(next.points.len(), today.points.len() - 1);
     assert_eq!(
-        mark_resolved(&mut today, missing),
+        applied_resolve(&mut today, missing),
         Err(LinkError::NoSuchPoint(missing))
     );
 }

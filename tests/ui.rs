@@ -1,73 +1,18 @@
 //! The app as a clinician uses it, driven headless with egui_kittest: click the chart on a named
 //! muscle, drag, delete, undo and redo, shortcuts, files and their errors.
 
-use egui::{Modifiers, Pos2, Vec2};
-use egui_kittest::Harness;
+mod common;
+
+use common::ui::{app_with_answers, click, click_on, ctrl, drag, harness, screen};
+use egui::Modifiers;
 use egui_kittest::kittest::Queryable;
 use std::path::Path;
-use std::sync::Arc;
 use triggermap::atlas::Atlas;
 use triggermap::geometry::PatientPoint;
 use triggermap::model::{Side, View};
-use triggermap::ui::TriggerMapApp;
-use triggermap::ui::app::Dialog;
 use triggermap::ui::canvas::Layout;
-use triggermap::ui::file_dialog::{FileAnswer, ScriptedPicker};
-
-fn app_with_answers(answers: Vec<FileAnswer>) -> TriggerMapApp {
-    let atlas = Arc::new(Atlas::builtin().expect("atlas"));
-    let picker = ScriptedPicker::new(answers);
-    TriggerMapApp::new(atlas, Box::new(picker))
-}
-
-fn harness(app: TriggerMapApp) -> Harness<'static, TriggerMapApp> {
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .build_ui_state(|ui, app: &mut TriggerMapApp| app.show(ui), app);
-    harness.run();
-    harness
-}
-
-/// Where the chart drew a patient-frame point of `view`.
-fn screen(harness: &Harness<'_, TriggerMapApp>, view: View, x: f32, y: f32) -> Pos2 {
-    harness
-        .state()
-        .canvas
-        .screen_pos(view, PatientPoint::new(x, y))
-        .expect("view shown")
-}
-
-fn click(harness: &mut Harness<'_, TriggerMapApp>, at: Pos2) {
-    harness.hover_at(at);
-    harness.run();
-    harness.drag_at(at);
-    harness.drop_at(at);
-    harness.run();
-}
-
-fn click_on(harness: &mut Harness<'_, TriggerMapApp>, view: View, x: f32, y: f32) {
-    let at = screen(harness, view, x, y);
-    click(harness, at);
-}
-
-fn drag(harness: &mut Harness<'_, TriggerMapApp>, from: Pos2, to: Pos2) {
-    harness.hover_at(from);
-    harness.run();
-    harness.drag_at(from);
-    harness.run();
-    for i in 1..=5 {
-        let t = i as f32 / 5.0;
-        harness.hover_at(from + (to - from) * t);
-        harness.run();
-    }
-    harness.drop_at(to);
-    harness.run();
-}
-
-fn ctrl(harness: &mut Harness<'_, TriggerMapApp>, key: egui::Key) {
-    harness.key_press_modifiers(Modifiers::COMMAND, key);
-    harness.run();
-}
+use triggermap::ui::dialogs::{Dialog, Message};
+use triggermap::ui::file_dialog::FileAnswer;
 
 #[test]
 fn a_click_on_the_back_names_the_muscle_and_the_patients_side() {
@@ -328,7 +273,7 @@ fn a_damaged_file_shows_its_error_and_changes_nothing() {
     h.state_mut().open_path(&bad);
     h.run();
     match h.state().dialog() {
-        Some(Dialog::Error(text)) => {
+        Some(Dialog::Message(Message { text })) => {
             assert!(text.contains("bad.ron:2:"), "names file and line: {text}");
         }
         other => panic!("expected an error dialog, got {other:?}"),

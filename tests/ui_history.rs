@@ -6,71 +6,32 @@
 //! its recent-patients list there too: nothing is written into the repository or the user's
 //! configuration.
 
+mod common;
+
 use chrono::{DateTime, FixedOffset};
-use egui::{Pos2, Vec2};
+use common::patient_copy as copy_fixture;
+use common::ui::{app_with_answers, click_on, harness};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use triggermap::atlas::Atlas;
-use triggermap::geometry::PatientPoint;
+use std::path::Path;
 use triggermap::history::{RecentPatients, Trend};
 use triggermap::model::{PointId, Status, View};
 use triggermap::ui::TriggerMapApp;
 use triggermap::ui::comparison;
-use triggermap::ui::file_dialog::{FileAnswer, ScriptedPicker};
+use triggermap::ui::file_dialog::FileAnswer;
+use triggermap::ui::history_dock::HistoryTab;
 
-const WEEKLY_NECK: &str = "tests/fixtures/patients/weekly-neck";
-const MIXED_FILES: &str = "tests/fixtures/patients/mixed-files";
-
-/// A copy of a fixture folder in a new temporary directory (kept alive by the returned guard).
-fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let folder = dir.path().join("patient");
-    std::fs::create_dir(&folder).expect("create folder");
-    for entry in std::fs::read_dir(name).expect("fixture folder") {
-        let path = entry.expect("entry").path();
-        if path.is_file() {
-            std::fs::copy(&path, folder.join(path.file_name().expect("name"))).expect("copy");
-        }
-    }
-    (dir, folder)
-}
+const WEEKLY_NECK: &str = "weekly-neck";
+const MIXED_FILES: &str = "mixed-files";
 
 fn now() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2025-02-04T09:30:00+01:00").expect("date")
 }
 
 fn app(dir: &Path, answers: Vec<FileAnswer>) -> TriggerMapApp {
-    let atlas = Arc::new(Atlas::builtin().expect("atlas"));
-    TriggerMapApp::new(atlas, Box::new(ScriptedPicker::new(answers)))
+    app_with_answers(answers)
         .with_recent_patients(dir.join("recent-patients.ron"))
         .with_clock(now())
-}
-
-fn harness(app: TriggerMapApp) -> Harness<'static, TriggerMapApp> {
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .build_ui_state(|ui, app: &mut TriggerMapApp| app.show(ui), app);
-    harness.run();
-    harness
-}
-
-fn click(harness: &mut Harness<'_, TriggerMapApp>, at: Pos2) {
-    harness.hover_at(at);
-    harness.run();
-    harness.drag_at(at);
-    harness.drop_at(at);
-    harness.run();
-}
-
-fn click_on(harness: &mut Harness<'_, TriggerMapApp>, view: View, x: f32, y: f32) {
-    let at = harness
-        .state()
-        .canvas
-        .screen_pos(view, PatientPoint::new(x, y))
-        .expect("view shown");
-    click(harness, at);
 }
 
 fn point_id(text: &str) -> PointId {
@@ -93,8 +54,7 @@ fn open_folder_from_menu(folder: &Path, dir: &Path) -> Harness<'static, TriggerM
 fn opening_a_patient_folder_lists_its_visits_and_opens_one_with_a_click() {
     let (dir, folder) = copy_fixture(WEEKLY_NECK);
     let mut h = open_folder_from_menu(&folder, dir.path());
-    let state = h.state().patient();
-    let opened = state.folder().expect("folder open");
+    let opened = h.state().session().folder().expect("folder open");
     assert_eq!(opened.visits.len(), 4);
     assert_eq!(opened.patient_id, "PT-0001");
     // The visits are listed newest first, with their number of points.
@@ -152,7 +112,7 @@ fn a_folder_named_on_the_command_line_opens_as_a_patient() {
     let mut h = harness(app(dir.path(), vec![]));
     h.state_mut().open_argument(&folder);
     h.run();
-    let opened = h.state().patient().folder().expect("folder open");
+    let opened = h.state().session().folder().expect("folder open");
     assert_eq!(opened.visits.len(), 3);
     assert!(opened.bad_files.len() >= 3);
     // Each bad file is listed by name, its error in a tooltip and below it.
@@ -171,7 +131,7 @@ fn a_follow_up_visit_carries_every_knot_over_to_re_examine_and_saves_into_the_fo
     h.get_by_label("New follow-up visit").click();
     h.run();
 
-    let latest = &h.state().patient().folder().expect("folder").visits[3].visit;
+    let latest = &h.state().session().folder().expect("folder").visits[3].visit;
     let carried: Vec<PointId> = latest
         .points
         .iter()
@@ -194,7 +154,7 @@ fn a_follow_up_visit_carries_every_knot_over_to_re_examine_and_saves_into_the_fo
     assert!(h.state().is_dirty(), "a new visit is unsaved work");
     assert!(h.state().path().is_none());
     assert!(
-        h.state().patient().show_previous,
+        h.state().history_views().show_previous,
         "the last visit is shown faintly"
     );
 
@@ -203,7 +163,7 @@ fn a_follow_up_visit_carries_every_knot_over_to_re_examine_and_saves_into_the_fo
     h.run();
     assert_eq!(h.state().path(), Some(save_to.as_path()));
     assert!(!h.state().is_dirty());
-    let listed = h.state().patient().folder().expect("folder");
+    let listed = h.state().session().folder().expect("folder");
     assert_eq!(listed.visits.len(), 5, "the saved visit joins the list");
     assert_eq!(listed.latest().expect("latest").path, save_to);
 }
@@ -310,9 +270,9 @@ fn the_comparison_view_counts_new_resolved_and_unchanged_knots() {
     ] {
         h.get_by_label(label);
     }
-    let (visit, revision) = (h.state().visit().clone(), 0);
-    let comparison =
-        comparison::current(h.state_mut().patient_mut(), &visit, revision).expect("comparison");
+    let state = h.state();
+    let comparison = comparison::current(state.session(), &state.history_views().comparison)
+        .expect("comparison");
     let counts = comparison.counts();
     assert_eq!(counts[&Trend::New], 1);
     assert_eq!(counts[&Trend::Resolved], 1);
@@ -327,8 +287,9 @@ fn the_comparison_view_counts_new_resolved_and_unchanged_knots() {
     h.get_by_label("Tue 07 Jan 2025").click();
     h.run();
     h.run();
-    let comparison =
-        comparison::current(h.state_mut().patient_mut(), &visit, revision).expect("comparison");
+    let state = h.state();
+    let comparison = comparison::current(state.session(), &state.history_views().comparison)
+        .expect("comparison");
     assert_eq!(comparison.a_date.format("%F").to_string(), "2025-01-07");
     assert!(
         comparison.counts()[&Trend::Worse] >= 1,
@@ -349,7 +310,8 @@ fn the_knot_history_window_opens_for_the_selected_knot() {
     h.get_by_label("History…").click();
     h.run();
     h.run();
-    assert!(h.state().patient().knot_window.is_some());
+    assert!(h.state().history_views().knot.is_some());
+    assert_eq!(h.state().history_views().tab, Some(HistoryTab::Knot));
     h.get_by_label_contains("Knot K2 — Upper trapezius (right)");
     h.get_by_label("Palpation pain (NRS 0–10)");
     h.get_by_label("Pressure pain threshold (kg/cm²)");
@@ -361,7 +323,7 @@ fn the_knot_history_window_opens_for_the_selected_knot() {
     h.get_by_label("Overview").click();
     h.run();
     h.run();
-    assert!(h.state().patient().overview_open);
+    assert_eq!(h.state().history_views().tab, Some(HistoryTab::Overview));
     h.get_by_label("Patient overview");
     assert_eq!(h.get_all_by_label("History…").count(), 1 + 7);
 }

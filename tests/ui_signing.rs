@@ -3,62 +3,23 @@
 //! the file), cancelling an amendment, undo that cannot touch a signed visit, and taking over the
 //! lock of a visit another instance holds.
 
-use egui::Vec2;
+mod common;
+
+use common::ui::{app_with_answers, harness, menu_item};
+use common::{example_copy, on_disk, signed_copy};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use triggermap::atlas::Atlas;
+use std::path::Path;
 use triggermap::editing::Edit;
 use triggermap::lock::{self, LockInfo};
-use triggermap::model::{self, Visit};
-use triggermap::storage;
+use triggermap::model::Visit;
 use triggermap::ui::TriggerMapApp;
-use triggermap::ui::app::signing::SigningDialog;
 use triggermap::ui::commands::Command;
-use triggermap::ui::file_dialog::{FileAnswer, ScriptedPicker};
-
-fn atlas() -> Arc<Atlas> {
-    Arc::new(Atlas::builtin().expect("atlas"))
-}
-
-fn app_with_answers(answers: Vec<FileAnswer>) -> TriggerMapApp {
-    TriggerMapApp::new(atlas(), Box::new(ScriptedPicker::new(answers)))
-}
-
-fn harness(app: TriggerMapApp) -> Harness<'static, TriggerMapApp> {
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .build_ui_state(|ui, app: &mut TriggerMapApp| app.show(ui), app);
-    harness.run();
-    harness
-}
-
-/// A copy of the example visit (unsigned) in a fresh folder.
-fn example_copy(dir: &Path) -> PathBuf {
-    let path = dir.join("visit.ron");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/example-visit.ron"),
-        &path,
-    )
-    .expect("copy the fixture");
-    path
-}
-
-/// The example visit, signed by Dr. A. Moreau, saved in a fresh folder.
-fn signed_copy(dir: &Path) -> PathBuf {
-    let path = example_copy(dir);
-    let mut visit = storage::load_visit(&path, &atlas()).expect("load");
-    let at = chrono::DateTime::parse_from_rfc3339("2025-03-04T10:00:00+01:00").expect("time");
-    model::sign(&mut visit, "Dr. A. Moreau", at).expect("sign");
-    storage::save_visit(&path, &visit).expect("save signed");
-    path
-}
-
-fn on_disk(path: &Path) -> Visit {
-    storage::load_visit(path, &atlas()).expect("load from disk")
-}
+use triggermap::ui::dialogs::{
+    Dialog, DiscardAmendment, FinishAmendment, SignDialog, TakeOverLock,
+};
+use triggermap::ui::file_dialog::FileAnswer;
 
 fn open(path: &Path) -> Harness<'static, TriggerMapApp> {
     let mut app = app_with_answers(vec![]);
@@ -67,10 +28,7 @@ fn open(path: &Path) -> Harness<'static, TriggerMapApp> {
 }
 
 fn click_visit_menu(h: &mut Harness<'_, TriggerMapApp>, item: &str) {
-    h.get_by_role_and_label(Role::Button, "Visit").click();
-    h.run();
-    h.get_by_label(item).click();
-    h.run();
+    menu_item(h, "Visit", item);
 }
 
 /// A change of the first point's palpation pain, as the form would make it.
@@ -88,26 +46,25 @@ fn signing_saves_the_signature_and_makes_the_visit_read_only() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = example_copy(dir.path());
     let mut h = open(&path);
-    assert!(h.state().edit_refusal().is_none(), "unsigned: editable");
+    assert!(h.state().read_only().is_none(), "unsigned: editable");
     // An unsaved change goes into the signed file too: signing saves.
     let edit = change_pain(h.state().visit(), 3);
     h.state_mut().apply(edit);
     assert!(h.state().is_dirty());
 
     click_visit_menu(&mut h, "Sign visit…");
-    assert_eq!(
-        h.state().signing_dialog(),
-        Some(&SigningDialog::Sign {
-            name: "Dr. A. Moreau".to_owned(),
-            error: None
-        }),
+    assert!(
+        matches!(
+            h.state().dialog(),
+            Some(Dialog::Sign(SignDialog { name, error: None })) if name == "Dr. A. Moreau"
+        ),
         "the name is prefilled with the visit's clinician"
     );
     h.get_by_label("Sign and save").click();
     h.run();
 
     let state = h.state();
-    assert!(state.signing_dialog().is_none());
+    assert!(state.dialog().is_none());
     assert!(!state.is_dirty(), "signing saved the visit");
     let signature = state.visit().signature.clone().expect("signed in the app");
     assert_eq!(signature.clinician, "Dr. A. Moreau");
@@ -118,10 +75,7 @@ fn signing_saves_the_signature_and_makes_the_visit_read_only() {
         "the file carries it"
     );
     assert_eq!(disk.points[0].palpation_pain, Some(3));
-    assert!(
-        state.edit_refusal().is_some(),
-        "a signed visit is read-only"
-    );
+    assert!(state.read_only().is_some(), "a signed visit is read-only");
     h.get_by_label_contains("Signed by Dr. A. Moreau on");
 
     // Neither edits nor undo change it now.
@@ -153,7 +107,10 @@ fn a_new_visit_is_saved_where_the_user_chooses_when_signed() {
     // The new visit has no clinician: the name must be typed, and signing waits for it.
     h.get_by_label("Choose file, sign and save…").click();
     h.run();
-    assert!(h.state().signing_dialog().is_some(), "no name: not signed");
+    assert!(
+        matches!(h.state().dialog(), Some(Dialog::Sign(_))),
+        "no name: not signed"
+    );
     h.get_by_role_and_label(Role::TextInput, "Clinician signing")
         .focus();
     h.run();
@@ -169,7 +126,7 @@ fn a_new_visit_is_saved_where_the_user_chooses_when_signed() {
         disk.signature.map(|s| s.clinician),
         Some("Dr. B. Okafor".to_owned())
     );
-    assert!(h.state().edit_refusal().is_some());
+    assert!(h.state().read_only().is_some());
 }
 
 #[test]
@@ -185,7 +142,7 @@ fn a_cancelled_save_as_leaves_the_new_visit_unsigned() {
     h.run();
     h.run();
     assert!(!h.state().visit().is_signed());
-    assert!(h.state().edit_refusal().is_none());
+    assert!(h.state().read_only().is_none());
 }
 
 #[test]
@@ -193,16 +150,13 @@ fn an_amendment_keeps_who_when_what_and_why_in_the_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = signed_copy(dir.path());
     let mut h = open(&path);
-    assert!(h.state().edit_refusal().is_some());
+    assert!(h.state().read_only().is_some());
     h.get_by_label_contains("Amendments (0)");
 
     h.get_by_label("Amend…").click();
     h.run();
-    assert!(h.state().is_amending());
-    assert!(
-        h.state().edit_refusal().is_none(),
-        "amending unlocks editing"
-    );
+    assert!(h.state().session().is_amending());
+    assert!(h.state().read_only().is_none(), "amending unlocks editing");
     h.get_by_label_contains("AMENDING");
     assert_eq!(h.state().visit().points[0].palpation_pain, Some(7));
     let edit = change_pain(h.state().visit(), 5);
@@ -214,14 +168,14 @@ fn an_amendment_keeps_who_when_what_and_why_in_the_file() {
         .run_command(Command::Save, &egui::Context::default());
     h.run();
     assert!(matches!(
-        h.state().signing_dialog(),
-        Some(SigningDialog::FinishAmendment { by, .. }) if by == "Dr. A. Moreau"
+        h.state().dialog(),
+        Some(Dialog::FinishAmendment(FinishAmendment { by, .. })) if by == "Dr. A. Moreau"
     ));
     h.get_by_label_contains("palpation pain: 7 -> 5");
     // No reason: nothing is recorded.
     h.get_by_label("Record amendment and save").click();
     h.run();
-    assert!(h.state().is_amending());
+    assert!(h.state().session().is_amending());
     assert!(on_disk(&path).amendments.is_empty());
     h.get_by_role_and_label(Role::MultilineTextInput, "Reason for the amendment")
         .focus();
@@ -233,10 +187,10 @@ fn an_amendment_keeps_who_when_what_and_why_in_the_file() {
     h.run();
 
     let state = h.state();
-    assert!(!state.is_amending());
-    assert!(state.signing_dialog().is_none());
+    assert!(!state.session().is_amending());
+    assert!(state.dialog().is_none());
     assert!(!state.is_dirty());
-    assert!(state.edit_refusal().is_some(), "signed and read-only again");
+    assert!(state.read_only().is_some(), "signed and read-only again");
     let disk = on_disk(&path);
     assert_eq!(disk.points[0].palpation_pain, Some(5));
     assert_eq!(disk.amendments.len(), 1);
@@ -278,29 +232,28 @@ fn cancelling_an_amendment_discards_the_corrections() {
     h.state_mut().apply(edit);
     h.get_by_label("Cancel amendment").click();
     h.run();
-    assert_eq!(
-        h.state().signing_dialog(),
-        Some(&SigningDialog::DiscardAmendment)
-    );
+    assert!(matches!(
+        h.state().dialog(),
+        Some(Dialog::DiscardAmendment(DiscardAmendment))
+    ));
     h.get_by_label("Discard corrections").click();
     h.run();
-    assert!(!h.state().is_amending());
+    assert!(!h.state().session().is_amending());
     assert_eq!(h.state().visit(), &signed);
     assert!(!h.state().is_dirty());
     assert_eq!(on_disk(&path), signed);
-    assert!(h.state().edit_refusal().is_some());
+    assert!(h.state().read_only().is_some());
 }
 
 #[test]
 fn a_visit_locked_by_another_instance_can_be_taken_over() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = example_copy(dir.path());
-    let holder = LockInfo {
-        user: "mlee".to_owned(),
-        host: "ward-pc-7.invalid".to_owned(),
-        pid: 4242,
-        since: chrono::DateTime::parse_from_rfc3339("2025-03-04T08:00:00+01:00").expect("time"),
-    };
+    let mut holder = LockInfo::current();
+    holder.user = "mlee".to_owned();
+    holder.host = "ward-pc-7.invalid".to_owned();
+    holder.pid = 4242;
+    holder.since = chrono::DateTime::parse_from_rfc3339("2025-03-04T08:00:00+01:00").expect("time");
     std::fs::write(
         lock::lock_path_for(&path),
         ron::to_string(&holder).expect("lock text"),
@@ -308,7 +261,7 @@ fn a_visit_locked_by_another_instance_can_be_taken_over() {
     .expect("write the lock file");
 
     let mut h = open(&path);
-    let reason = h.state().read_only().expect("read-only").to_owned();
+    let reason = h.state().read_only().expect("read-only").to_string();
     assert!(reason.contains("mlee on ward-pc-7.invalid"), "{reason}");
     let before = h.state().visit().clone();
     let edit = change_pain(&before, 2);
@@ -317,17 +270,17 @@ fn a_visit_locked_by_another_instance_can_be_taken_over() {
 
     h.get_by_label("Take over the lock…").click();
     h.run();
-    assert_eq!(
-        h.state().signing_dialog(),
-        Some(&SigningDialog::TakeOverLock)
-    );
+    assert!(matches!(
+        h.state().dialog(),
+        Some(Dialog::TakeOverLock(TakeOverLock))
+    ));
     // The warning names the holder.
     h.get_by_label_contains("open in another TriggerMap: mlee on ward-pc-7.invalid (process 4242)");
     h.get_by_label("Take over the lock").click();
     h.run();
 
     assert!(h.state().read_only().is_none());
-    assert!(h.state().edit_refusal().is_none(), "editable now");
+    assert!(h.state().read_only().is_none(), "editable now");
     let now_held = lock::read_lock(&path)
         .expect("read the lock")
         .expect("locked");

@@ -7,12 +7,13 @@
 //! neighbouring muscle keeps its lineage, and nothing here changes a lineage because a muscle
 //! or side changed.
 
+use crate::editing::Edit;
 use crate::model::{PointId, Status, TriggerPoint, Visit};
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashSet;
 
 /// How far (in the patient frame, as a fraction of body height: about 5 cm on an adult) a point
-/// placed anew may lie from a previous visit's point for [`auto_link_point`] to link them.
+/// placed anew may lie from a previous visit's point for [`auto_link_candidate`] to link them.
 pub const AUTO_LINK_DISTANCE: f32 = 0.03;
 
 /// Why a link could not be changed.
@@ -63,42 +64,37 @@ pub fn start_follow_up(previous: &Visit, now: DateTime<FixedOffset>) -> Visit {
     visit
 }
 
-/// The previous visit's point that [`auto_link_point`] would link `point` to: among the
-/// points of `previous` on the same view, of the same muscle (or both unassigned) and side, not
-/// marked resolved there, within [`AUTO_LINK_DISTANCE`], and not already linked from another point
-/// of `visit`, the nearest (the first in chart order on a tie). `None` when `point` already has a
-/// lineage, is not in `visit`, or nothing qualifies.
-pub fn auto_link_candidate(visit: &Visit, point: PointId, previous: &Visit) -> Option<PointId> {
-    let p = visit.point(point)?;
-    if p.lineage.is_some() {
+/// The previous visit's point that `point` (placed anew in `visit`, or about to be added to it)
+/// should continue: among the points of `previous` on the same view, of the same muscle (or both
+/// unassigned) and side, not marked resolved there, within [`AUTO_LINK_DISTANCE`], and not
+/// already linked from another point of `visit`, the nearest (the first in chart order on a tie).
+/// `None` when `point` already has a lineage or nothing qualifies. The caller puts the answer in
+/// the point's lineage before adding it, so that placing and linking are one undo step.
+pub fn auto_link_candidate(
+    visit: &Visit,
+    point: &TriggerPoint,
+    previous: &Visit,
+) -> Option<PointId> {
+    if point.lineage.is_some() {
         return None;
     }
     let taken: HashSet<PointId> = visit
         .points
         .iter()
-        .filter(|q| q.id != point)
+        .filter(|q| q.id != point.id)
         .filter_map(|q| q.lineage)
         .collect();
     let mut best: Option<(f32, PointId)> = None;
     for q in &previous.points {
-        if taken.contains(&q.id) || !matches_for_link(p, q) {
+        if taken.contains(&q.id) || !matches_for_link(point, q) {
             continue;
         }
-        let d = p.pos.distance(q.pos);
+        let d = point.pos.distance(q.pos);
         if d <= AUTO_LINK_DISTANCE && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, q.id));
         }
     }
     best.map(|(_, id)| id)
-}
-
-/// Links a point just placed (with no lineage) to the previous visit's point chosen by
-/// [`auto_link_candidate`], and returns that point's id; leaves the visit unchanged and returns
-/// `None` when there is none. Call it after placing a point in a follow-up visit.
-pub fn auto_link_point(visit: &mut Visit, point: PointId, previous: &Visit) -> Option<PointId> {
-    let target = auto_link_candidate(visit, point, previous)?;
-    visit.point_mut(point)?.lineage = Some(target);
-    Some(target)
 }
 
 /// Links every point of `visit` with no lineage to a previous point, nearest pairs first (each
@@ -138,15 +134,15 @@ pub fn auto_link(visit: &mut Visit, previous: &Visit) -> Vec<(PointId, PointId)>
     made.into_iter().map(|(_, p, q)| (p, q)).collect()
 }
 
-/// Links `point` of `visit` to `previous_point` of `previous`, whatever their muscles, sides and
-/// distance (the clinician knows). Returns the lineage it replaced. Fails when either point is
-/// missing or another point of `visit` already continues `previous_point`.
+/// The edit that links `point` of `visit` to `previous_point` of `previous`, whatever their
+/// muscles, sides and distance (the clinician knows). Fails when either point is missing or
+/// another point of `visit` already continues `previous_point`.
 pub fn link(
-    visit: &mut Visit,
+    visit: &Visit,
     point: PointId,
     previous: &Visit,
     previous_point: PointId,
-) -> Result<Option<PointId>, LinkError> {
+) -> Result<Edit, LinkError> {
     if visit.point(point).is_none() {
         return Err(LinkError::NoSuchPoint(point));
     }
@@ -163,27 +159,29 @@ pub fn link(
             other: other.id,
         });
     }
-    let p = visit
-        .point_mut(point)
-        .ok_or(LinkError::NoSuchPoint(point))?;
-    Ok(p.lineage.replace(previous_point))
+    Ok(Edit::SetLineage {
+        id: point,
+        lineage: Some(previous_point),
+    })
 }
 
-/// Removes the link of `point`: from now on it is a knot of its own. Returns the lineage removed.
-pub fn unlink(visit: &mut Visit, point: PointId) -> Result<Option<PointId>, LinkError> {
-    let p = visit
-        .point_mut(point)
-        .ok_or(LinkError::NoSuchPoint(point))?;
-    Ok(p.lineage.take())
+/// The edit that removes the link of `point`: from then on it is a knot of its own.
+pub fn unlink(visit: &Visit, point: PointId) -> Result<Edit, LinkError> {
+    visit.point(point).ok_or(LinkError::NoSuchPoint(point))?;
+    Ok(Edit::SetLineage {
+        id: point,
+        lineage: None,
+    })
 }
 
-/// Marks the knot at `point` resolved at this visit (no longer found). Its findings are kept;
-/// the next follow-up will not carry it over. Returns the status it replaced.
-pub fn mark_resolved(visit: &mut Visit, point: PointId) -> Result<Status, LinkError> {
-    let p = visit
-        .point_mut(point)
-        .ok_or(LinkError::NoSuchPoint(point))?;
-    Ok(std::mem::replace(&mut p.status, Status::Resolved))
+/// The edit that marks the knot at `point` resolved at this visit (no longer found). Its findings
+/// are kept; the next follow-up will not carry it over.
+pub fn mark_resolved(visit: &Visit, point: PointId) -> Result<Edit, LinkError> {
+    visit.point(point).ok_or(LinkError::NoSuchPoint(point))?;
+    Ok(Edit::SetStatus {
+        id: point,
+        status: Status::Resolved,
+    })
 }
 
 /// Whether previous point `q` may be linked automatically to new point `p`.

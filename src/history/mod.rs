@@ -5,16 +5,17 @@
 //!   ones, sorted by date, and lists each bad file with its error. [`RecentPatients`] is the
 //!   small list of recently opened patient folders.
 //! - [`linking`]: a follow-up visit starts from the previous one ([`start_follow_up`]); points
-//!   placed anew are linked automatically to the nearest previous point ([`auto_link_point`]);
-//!   the clinician can [`link`], [`unlink`] and [`mark_resolved`].
+//!   placed anew are linked automatically to the nearest previous point ([`auto_link_candidate`]);
+//!   the clinician can [`link`], [`unlink`] and [`mark_resolved`], each an
+//!   [`Edit`](crate::editing::Edit) for the open document.
 //! - [`timeline`]: lineage chains become [`Knot`]s with one identity across visits, each with its
 //!   [`KnotHistory`], and the patient [`OverviewRow`]s with their [`Trend`].
 //! - [`compare`]: two visits, possibly not consecutive, as New / Resolved / Better / Worse /
 //!   Unchanged knots ([`Comparison`]).
 //! - [`table`]: the same as plain-text tables, for the command line.
 //!
-//! Nothing here writes a visit file: loading only reads, and the editing functions change a
-//! [`Visit`](crate::model::Visit) in memory for the app to save.
+//! Nothing here writes a visit file: loading only reads, and the linking rules return edits for
+//! the open document (see [`crate::session`]).
 
 pub mod compare;
 pub mod folder;
@@ -29,8 +30,8 @@ pub use compare::{
 };
 pub use folder::{BadFile, BadFileError, FolderError, LoadedVisit, PatientFolder};
 pub use linking::{
-    AUTO_LINK_DISTANCE, LinkError, auto_link, auto_link_candidate, auto_link_point, link,
-    mark_resolved, start_follow_up, unlink,
+    AUTO_LINK_DISTANCE, LinkError, auto_link, auto_link_candidate, link, mark_resolved,
+    start_follow_up, unlink,
 };
 pub use recent::{RecentError, RecentPatient, RecentPatients, config_dir};
 pub use table::TextTable;

@@ -11,7 +11,7 @@ mod visit;
 pub use audit::{Amendment, AuditError, Signature, amend, same_content, sign};
 pub use diff::{FieldChange, PointChange, PointSummary, VisitDiff, diff_content, diff_visits};
 pub use point::{Criteria, Criterion, PointId, Procedure, Status, Treatment, TriggerPoint};
-pub use visit::{Consent, Visit, VisitId};
+pub use visit::{Consent, Visit, VisitDetails, VisitId};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

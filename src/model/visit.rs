@@ -90,8 +90,36 @@ impl Visit {
         }
     }
 
-    /// A copy of the visit's own fields without its points (cheap however many points it has).
-    pub fn details(&self) -> Visit {
+    /// The visit's own fields, as the visit form edits them (cheap however many points it has).
+    pub fn details(&self) -> VisitDetails {
+        VisitDetails {
+            patient_id: self.patient_id.clone(),
+            date_time: self.date_time,
+            clinician: self.clinician.clone(),
+            consent: self.consent,
+            notes: self.notes.clone(),
+        }
+    }
+
+    /// Replaces the visit's own fields; its id, points, signature and amendments stay as they are.
+    pub fn set_details(&mut self, details: VisitDetails) {
+        let VisitDetails {
+            patient_id,
+            date_time,
+            clinician,
+            consent,
+            notes,
+        } = details;
+        self.patient_id = patient_id;
+        self.date_time = date_time;
+        self.clinician = clinician;
+        self.consent = consent;
+        self.notes = notes;
+    }
+
+    /// The same visit without its points: what a follow-up visit's file would hold before
+    /// anything was charted.
+    pub fn without_points(&self) -> Visit {
         Visit {
             id: self.id,
             patient_id: self.patient_id.clone(),
@@ -124,4 +152,20 @@ impl Visit {
     pub fn number_of(&self, id: PointId) -> Option<usize> {
         self.index_of(id).map(|i| i + 1)
     }
+}
+
+/// The fields of a visit that the visit form edits: who, when, consent and notes. An edit of
+/// these can never touch the visit's id, points, signature or amendments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VisitDetails {
+    /// The patient's local identifier or pseudonym.
+    pub patient_id: String,
+    /// When the visit took place.
+    pub date_time: DateTime<FixedOffset>,
+    /// Who examined the patient.
+    pub clinician: String,
+    /// Consent to examination and treatment.
+    pub consent: Consent,
+    /// Free-text notes for the visit.
+    pub notes: String,
 }

@@ -1,6 +1,7 @@
 //! The body-chart canvas: draws the front and back diagrams with their muscles and points, and
-//! turns clicks and drags into [`CanvasAction`]s. It never changes the visit itself.
+//! turns clicks and drags into [`Action`]s. It never changes the visit itself.
 
+use super::action::Action;
 use super::marker_sprites::{MarkerSprites, Sprite};
 use super::style;
 use crate::atlas::{Atlas, Layer, RegionIndex, Shape};
@@ -51,15 +52,6 @@ impl Default for Camera {
             pan: Vec2::ZERO,
         }
     }
-}
-
-/// What the user did on the canvas, for the app to apply.
-#[derive(Clone, Debug, PartialEq)]
-pub enum CanvasAction {
-    /// Select this point, or clear the selection.
-    Select(Option<PointId>),
-    /// Change the visit.
-    Edit(Edit),
 }
 
 /// A point being dragged: where it is now (not yet in the visit).
@@ -239,7 +231,7 @@ pub fn show(
     visit: &Visit,
     revision: u64,
     selected: Option<PointId>,
-) -> Vec<CanvasAction> {
+) -> Vec<Action> {
     let mut actions = Vec::new();
     let views = state.shown_views();
     let full = ui.available_rect_before_wrap();
@@ -276,7 +268,7 @@ fn show_view(
     chart: &Chart<'_>,
     view: View,
     rect: Rect,
-    actions: &mut Vec<CanvasAction>,
+    actions: &mut Vec<Action>,
 ) {
     let Chart {
         visit,
@@ -375,7 +367,7 @@ fn handle_pointer(
     visit: &Visit,
     frame: &DiagramFrame,
     response: &Response,
-    actions: &mut Vec<CanvasAction>,
+    actions: &mut Vec<Action>,
 ) {
     let view = frame.view;
     if response.drag_started_by(egui::PointerButton::Primary) {
@@ -389,7 +381,7 @@ fn handle_pointer(
                 view,
                 pos: point.pos,
             });
-            actions.push(CanvasAction::Select(Some(id)));
+            actions.push(Action::Select(Some(id)));
         }
     }
     let dragging_here = state.point_drag.is_some_and(|d| d.view == view);
@@ -410,7 +402,7 @@ fn handle_pointer(
             && visit.point(drag.id).is_some_and(|p| p.pos != drag.pos)
         {
             let (muscle, side) = identify(atlas, view, drag.pos);
-            actions.push(CanvasAction::Edit(Edit::MovePoint {
+            actions.push(Action::Edit(Edit::MovePoint {
                 id: drag.id,
                 pos: drag.pos,
                 muscle,
@@ -423,17 +415,17 @@ fn handle_pointer(
         && let Some(s) = response.interact_pointer_pos()
     {
         if let Some(id) = point_near(visit, frame, state, s) {
-            actions.push(CanvasAction::Select(Some(id)));
+            actions.push(Action::Select(Some(id)));
         } else {
             let pos = frame.patient_at(s);
             if atlas.inside_body(pos) {
                 let (muscle, side) = identify(atlas, view, pos);
                 let point = TriggerPoint::new(view, pos, muscle, side);
                 let id = point.id;
-                actions.push(CanvasAction::Edit(Edit::AddPoint(point)));
-                actions.push(CanvasAction::Select(Some(id)));
+                actions.push(Action::Edit(Edit::AddPoint(point)));
+                actions.push(Action::Select(Some(id)));
             } else {
-                actions.push(CanvasAction::Select(None));
+                actions.push(Action::Select(None));
             }
         }
     }

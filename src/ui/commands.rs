@@ -28,6 +28,20 @@ pub enum Command {
     OpenFolder,
     /// Start a follow-up visit from the patient's latest visit.
     NewFollowUp,
+    /// Sign the visit: it is saved and becomes read-only.
+    Sign,
+    /// Start correcting a signed visit.
+    Amend,
+    /// Record the amendment (asks who and why).
+    FinishAmendment,
+    /// Leave the amendment, discarding the corrections (asks first).
+    CancelAmendment,
+    /// Take over the lock another instance holds (asks first).
+    TakeOverLock,
+    /// Show every knot of the patient beside the chart.
+    PatientOverview,
+    /// Compare two visits of the patient beside the chart.
+    CompareVisits,
 }
 
 const fn shortcut(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -41,7 +55,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 11] = [
+    pub const ALL: [Command; 18] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -53,6 +67,13 @@ impl Command {
         Command::SelectNext,
         Command::OpenFolder,
         Command::NewFollowUp,
+        Command::Sign,
+        Command::Amend,
+        Command::FinishAmendment,
+        Command::CancelAmendment,
+        Command::TakeOverLock,
+        Command::PatientOverview,
+        Command::CompareVisits,
     ];
 
     /// The menu label.
@@ -69,6 +90,39 @@ impl Command {
             Command::SelectNext => "Next point",
             Command::OpenFolder => "Open patient folder…",
             Command::NewFollowUp => "New follow-up visit",
+            Command::Sign => "Sign visit…",
+            Command::Amend => "Amend…",
+            Command::FinishAmendment => "Finish amendment…",
+            Command::CancelAmendment => "Cancel amendment",
+            Command::TakeOverLock => "Take over the lock…",
+            Command::PatientOverview => "Patient overview",
+            Command::CompareVisits => "Compare visits",
+        }
+    }
+
+    /// What the command does, for its tooltip.
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Command::New => "Start a new, empty visit",
+            Command::Open => "Open a visit file",
+            Command::Save => "Save the visit to its file",
+            Command::SaveAs => "Save the visit to a new file",
+            Command::Undo => "Undo the last change",
+            Command::Redo => "Redo the last undone change",
+            Command::DeletePoint => "Delete the selected point",
+            Command::SelectPrevious => "Select the previous point in the list",
+            Command::SelectNext => "Select the next point in the list",
+            Command::OpenFolder => "Open a patient's folder of visits",
+            Command::NewFollowUp => {
+                "Start today's visit from the latest one: every knot carried over as To re-examine"
+            }
+            Command::Sign => "Finalise the visit: it is saved and becomes read-only",
+            Command::Amend => "Correct a signed visit; the correction is recorded with who and why",
+            Command::FinishAmendment => "Record who corrected the visit and why, and save",
+            Command::CancelAmendment => "Discard the corrections; the signed visit stays as saved",
+            Command::TakeOverLock => "Only if that instance is closed or its computer is off",
+            Command::PatientOverview => "Every knot of the patient",
+            Command::CompareVisits => "New, resolved, better and worse knots between two visits",
         }
     }
 
@@ -96,7 +150,15 @@ impl Command {
             Command::DeletePoint => &DELETE,
             Command::SelectPrevious => &PREVIOUS,
             Command::SelectNext => &NEXT,
-            Command::OpenFolder | Command::NewFollowUp => &[],
+            Command::OpenFolder
+            | Command::NewFollowUp
+            | Command::Sign
+            | Command::Amend
+            | Command::FinishAmendment
+            | Command::CancelAmendment
+            | Command::TakeOverLock
+            | Command::PatientOverview
+            | Command::CompareVisits => &[],
         }
     }
 

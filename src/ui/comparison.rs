@@ -3,10 +3,10 @@
 //! knots, the list, and coloured rings around the knots on the chart.
 
 use super::canvas::CanvasState;
-use super::patient::PatientState;
 use crate::atlas::Atlas;
 use crate::history::{Comparison, PointSnapshot, Trend};
-use crate::model::{View, Visit, VisitId};
+use crate::model::{View, VisitId};
+use crate::session::Session;
 use egui::{Color32, Painter, Stroke, Ui};
 
 /// The comparison window's choices.
@@ -43,16 +43,14 @@ pub fn trend_color(trend: Trend) -> Color32 {
 }
 
 /// The two visits compared: the choices, or by default the open visit (when it is the
-/// patient's; else the latest) and the one before it.
-fn chosen(state: &mut PatientState, visit: &Visit, revision: u64) -> Option<(VisitId, VisitId)> {
-    let choice = state.comparison.clone()?;
-    let of_patient = state.is_of_patient(visit);
-    let history = state.history(visit, revision)?;
+/// patient's; else the latest) and the one before it. Needs [`Session::update_history`].
+fn chosen(session: &Session, choice: &ComparisonState) -> Option<(VisitId, VisitId)> {
+    let history = session.history()?;
     let visits = history.visits();
     let b = choice
         .b
         .filter(|id| history.visit_index(*id).is_some())
-        .or_else(|| of_patient.then_some(visit.id))
+        .or_else(|| session.is_of_folder_patient().then_some(session.visit().id))
         .or_else(|| visits.last().map(|v| v.id))?;
     let b_index = history.visit_index(b)?;
     let a = choice
@@ -63,98 +61,68 @@ fn chosen(state: &mut PatientState, visit: &Visit, revision: u64) -> Option<(Vis
     Some((a, b))
 }
 
-/// The comparison shown in the window (None when it is closed or there is nothing to compare).
-pub fn current(state: &mut PatientState, visit: &Visit, revision: u64) -> Option<Comparison> {
-    let (a, b) = chosen(state, visit, revision)?;
-    state.history(visit, revision)?.compare(a, b).ok()
+/// The comparison the choices give (None when there is nothing to compare).
+pub fn current(session: &Session, choice: &ComparisonState) -> Option<Comparison> {
+    let (a, b) = chosen(session, choice)?;
+    session.history()?.compare(a, b).ok()
 }
 
-/// The comparison window, when open.
-pub fn window(
-    ctx: &egui::Context,
-    state: &mut PatientState,
-    atlas: &Atlas,
-    visit: &Visit,
-    revision: u64,
-) {
-    if state.comparison.is_none() {
-        return;
-    }
-    let Some((a, b)) = chosen(state, visit, revision) else {
-        state.comparison = None;
+/// The visit pickers, the counts and the list of the comparison.
+pub fn panel(ui: &mut Ui, session: &Session, choice: &mut ComparisonState) {
+    let (Some((a, b)), Some(history)) = (chosen(session, choice), session.history()) else {
+        ui.weak("Nothing to compare: the patient has fewer than two visits.");
         return;
     };
-    let Some(history) = state.history(visit, revision) else {
-        return;
-    };
+    let atlas = session.atlas();
+    let open = session.visit().id;
     let visits: Vec<(VisitId, String)> = history
         .visits()
         .iter()
         .map(|v| {
             let mut label = v.date_time.format("%a %d %b %Y").to_string();
-            if v.id == visit.id {
+            if v.id == open {
                 label.push_str(" (open)");
             }
             (v.id, label)
         })
         .collect();
     let comparison = history.compare(a, b);
-    let mut open = true;
-    let mut choice = state.comparison.clone().unwrap_or_default();
-    egui::Window::new("Compare visits")
-        .id(egui::Id::unique("comparison_window"))
-        .open(&mut open)
-        .default_size([520.0, 480.0])
-        .pivot(egui::Align2::LEFT_BOTTOM)
-        .default_pos(ctx.content_rect().left_bottom() + egui::vec2(12.0, -40.0))
-        .resizable(true)
-        .show(ctx, |ui| {
-            let label_of = |id: VisitId| {
-                visits
-                    .iter()
-                    .find(|(v, _)| *v == id)
-                    .map_or_else(String::new, |(_, l)| l.clone())
-            };
-            egui::Grid::new("comparison_pickers")
-                .num_columns(2)
-                .show(ui, |ui| {
-                    egui::ComboBox::new("compare_a", "earlier visit (A)")
-                        .selected_text(label_of(a))
-                        .width(220.0)
-                        .show_ui(ui, |ui| {
-                            for (id, label) in &visits {
-                                if ui.selectable_label(*id == a, label).clicked() {
-                                    choice.a = Some(*id);
-                                }
-                            }
-                        });
-                    ui.end_row();
-                    egui::ComboBox::new("compare_b", "later visit (B)")
-                        .selected_text(label_of(b))
-                        .width(220.0)
-                        .show_ui(ui, |ui| {
-                            for (id, label) in &visits {
-                                if ui.selectable_label(*id == b, label).clicked() {
-                                    choice.b = Some(*id);
-                                }
-                            }
-                        });
-                    ui.end_row();
-                });
-            ui.checkbox(&mut choice.show_on_chart, "Show on the chart")
-                .on_hover_text("A coloured ring around each knot: its category");
-            ui.separator();
-            match &comparison {
-                Ok(comparison) => contents(ui, atlas, comparison),
-                Err(error) => {
-                    ui.label(error.to_string());
+    let label_of = |id: VisitId| {
+        visits
+            .iter()
+            .find(|(v, _)| *v == id)
+            .map_or_else(String::new, |(_, l)| l.clone())
+    };
+    ui.horizontal_wrapped(|ui| {
+        egui::ComboBox::new("compare_a", "earlier visit (A)")
+            .selected_text(label_of(a))
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for (id, label) in &visits {
+                    if ui.selectable_label(*id == a, label).clicked() {
+                        choice.a = Some(*id);
+                    }
                 }
-            }
-        });
-    if open {
-        state.comparison = Some(choice);
-    } else {
-        state.comparison = None;
+            });
+        egui::ComboBox::new("compare_b", "later visit (B)")
+            .selected_text(label_of(b))
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for (id, label) in &visits {
+                    if ui.selectable_label(*id == b, label).clicked() {
+                        choice.b = Some(*id);
+                    }
+                }
+            });
+        ui.checkbox(&mut choice.show_on_chart, "Show on the chart")
+            .on_hover_text("A coloured ring around each knot: its category");
+    });
+    ui.separator();
+    match &comparison {
+        Ok(comparison) => contents(ui, atlas, comparison),
+        Err(error) => {
+            ui.label(error.to_string());
+        }
     }
 }
 
@@ -189,36 +157,38 @@ fn contents(ui: &mut Ui, atlas: &Atlas, comparison: &Comparison) {
         }
     }
     ui.separator();
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        egui::Grid::new("comparison_rows")
-            .striped(true)
-            .num_columns(5)
-            .show(ui, |ui| {
-                ui.strong("Change");
-                ui.strong("Knot");
-                ui.strong("Muscle");
-                ui.strong(comparison.a_date.format("%d %b").to_string());
-                ui.strong(comparison.b_date.format("%d %b").to_string());
-                ui.end_row();
-                for row in &comparison.rows {
-                    ui.colored_label(trend_color(row.change), row.change.label());
-                    ui.label(match (row.knot_number, &row.b, &row.a) {
-                        (Some(n), ..) => format!("K{n}"),
-                        (None, Some(b), _) => format!("#{}", b.number),
-                        (None, None, Some(a)) => format!("#{}", a.number),
-                        _ => String::new(),
-                    });
-                    ui.label(format!(
-                        "{} {}",
-                        row.muscle().map_or("no muscle", |m| atlas.muscle_name(m)),
-                        row.side().letter()
-                    ));
-                    ui.label(snapshot_text(row.a.as_ref()));
-                    ui.label(snapshot_text(row.b.as_ref()));
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("comparison_rows")
+                .striped(true)
+                .num_columns(5)
+                .show(ui, |ui| {
+                    ui.strong("Change");
+                    ui.strong("Knot");
+                    ui.strong("Muscle");
+                    ui.strong(comparison.a_date.format("%d %b").to_string());
+                    ui.strong(comparison.b_date.format("%d %b").to_string());
                     ui.end_row();
-                }
-            });
-    });
+                    for row in &comparison.rows {
+                        ui.colored_label(trend_color(row.change), row.change.label());
+                        ui.label(match (row.knot_number, &row.b, &row.a) {
+                            (Some(n), ..) => format!("K{n}"),
+                            (None, Some(b), _) => format!("#{}", b.number),
+                            (None, None, Some(a)) => format!("#{}", a.number),
+                            _ => String::new(),
+                        });
+                        ui.label(format!(
+                            "{} {}",
+                            row.muscle().map_or("no muscle", |m| atlas.muscle_name(m)),
+                            row.side().letter()
+                        ));
+                        ui.label(snapshot_text(row.a.as_ref()));
+                        ui.label(snapshot_text(row.b.as_ref()));
+                        ui.end_row();
+                    }
+                });
+        });
 }
 
 /// "#2 active · pain 6 · 2.1 kg/cm²", or "–".

@@ -1,6 +1,7 @@
 //! Native file dialogs that never block the UI: a request runs on a worker thread and its answer
 //! comes back over a channel. Behind a trait so that tests never reach a real dialog.
 
+use super::action::Then;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -18,6 +19,8 @@ pub enum FileRequest {
         suggested_name: String,
         /// The folder to start in.
         folder: Option<PathBuf>,
+        /// What to do once it is saved there.
+        then: Then,
     },
 }
 
@@ -61,6 +64,7 @@ impl FilePicker for NativePicker {
         if let FileRequest::SaveAs {
             suggested_name,
             folder,
+            ..
         } = &request
         {
             dialog = dialog.set_file_name(suggested_name);

@@ -1,9 +1,13 @@
 //! The form for the selected point: muscle and side, status, criteria, pain, pressure threshold,
 //! referred pain, notes and treatments. It edits a copy and reports what changed as an [`Edit`].
 
+use super::action::Action;
+use super::knot_history;
 use crate::atlas::Atlas;
 use crate::editing::Edit;
+use crate::model::PointId;
 use crate::model::{Criterion, MuscleId, Procedure, Side, Status, Treatment, TriggerPoint, Visit};
+use crate::session::Session;
 use egui::Ui;
 
 /// Per-form state kept between frames.
@@ -13,13 +17,39 @@ pub struct InspectorState {
     pub muscle_filter: String,
 }
 
-/// What the form asks for.
-#[derive(Debug, Default)]
-pub struct InspectorOutput {
-    /// A change to the point.
-    pub edit: Option<Edit>,
-    /// The user asked to delete the point.
-    pub delete: bool,
+/// The panel right of the chart: the selected point's knot section (when a patient folder is
+/// open) and its form, or a word on how to begin. A read-only visit's form is shown disabled.
+pub fn panel(
+    ui: &mut Ui,
+    session: &Session,
+    state: &mut InspectorState,
+    selected: Option<PointId>,
+) -> Option<Action> {
+    let editable = session.read_only().is_none();
+    let point = selected.and_then(|id| session.visit().point(id));
+    let mut action = None;
+    if let Some(point) = point
+        && session.folder().is_some()
+    {
+        action = knot_history::section(ui, session, point, editable);
+    }
+    ui.add_enabled_ui(editable, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| match point {
+            Some(point) => {
+                let form = show(ui, state, session.atlas(), session.visit(), point);
+                action = action.take().or(form);
+            }
+            None => {
+                ui.add_space(8.0);
+                ui.heading("No point selected");
+                ui.label("Click on a muscle of the chart to place a trigger point there, or pick a point in the list.");
+                ui.add_space(6.0);
+                ui.weak("Drag a point to move it. Wheel to zoom, drag the background to pan.");
+                ui.weak("Front view: the patient's right is on your left. Back view: the patient's left is on your left.");
+            }
+        });
+    });
+    action
 }
 
 /// Shows the form for `point`.
@@ -29,8 +59,8 @@ pub fn show(
     atlas: &Atlas,
     visit: &Visit,
     point: &TriggerPoint,
-) -> InspectorOutput {
-    let mut output = InspectorOutput::default();
+) -> Option<Action> {
+    let mut delete = false;
     let mut edited = point.clone();
     let mut field: Option<&'static str> = None;
     let number = visit.number_of(point.id).unwrap_or(0);
@@ -43,7 +73,7 @@ pub fn show(
                 .on_hover_text("Delete this point (Del)")
                 .clicked()
             {
-                output.delete = true;
+                delete = true;
             }
         });
     });
@@ -174,15 +204,16 @@ pub fn show(
     ui.separator();
     treatments_section(ui, &mut edited, &mut field);
 
-    if let Some(field) = field
-        && edited != *point
-    {
-        output.edit = Some(Edit::UpdatePoint {
+    if delete {
+        return Some(Action::DeletePoint(point.id));
+    }
+    match field {
+        Some(field) if edited != *point => Some(Action::Edit(Edit::UpdatePoint {
             point: Box::new(edited),
             field,
-        });
+        })),
+        _ => None,
     }
-    output
 }
 
 fn muscle_section(

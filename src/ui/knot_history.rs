@@ -1,28 +1,19 @@
 //! One knot across the patient's visits: the "Knot" section above the point form (its link to
-//! the previous visit: link, unlink, mark resolved) and the knot history window, with a plot of
-//! palpation pain and pressure threshold over the dates, the treatments marked on it, and the
-//! status at each visit.
+//! the previous visit: link, unlink, mark resolved) and the knot's history beside the chart, with
+//! a plot of palpation pain and pressure threshold over the dates, the treatments marked on it,
+//! and the status at each visit.
 
-use super::patient::PatientState;
+use super::action::Action;
 use crate::atlas::Atlas;
-use crate::editing::Edit;
 use crate::history::{KnotHistory, KnotId, link, mark_resolved, unlink};
-use crate::model::{Procedure, Status, TriggerPoint, Visit};
+use crate::model::{Procedure, Status, TriggerPoint};
+use crate::session::Session;
 use chrono::{DateTime, FixedOffset, TimeZone};
 use egui::{Color32, Ui};
 use egui_plot::{
     GridInput, GridMark, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoints, Points,
     VLine,
 };
-
-/// What the knot section asks for.
-#[derive(Debug, Default)]
-pub struct KnotOutput {
-    /// A change to the point's link or status.
-    pub edit: Option<Edit>,
-    /// Something to tell the user (a link refused).
-    pub message: Option<String>,
-}
 
 /// The colour of palpation pain in the plot.
 const PAIN_COLOR: Color32 = Color32::from_rgb(200, 40, 50);
@@ -35,35 +26,26 @@ const TREATMENT_COLOR: Color32 = Color32::from_rgb(0, 130, 140);
 /// The colour of the "resolved" mark.
 const RESOLVED_COLOR: Color32 = Color32::from_rgb(30, 140, 70);
 
-/// The "Knot" section for `point` of `visit` (shown when a patient folder is open): which knot it
-/// is, its link to the previous visit, and link, unlink, mark resolved and history buttons.
+/// The "Knot" section for `point` of the open visit (shown when a patient folder is open): which
+/// knot it is, its link to the previous visit, and link, unlink, mark resolved and history
+/// buttons. Needs [`Session::update_history`] this frame.
 pub fn section(
     ui: &mut Ui,
-    state: &mut PatientState,
-    atlas: &Atlas,
-    visit: &Visit,
-    revision: u64,
+    session: &Session,
     point: &TriggerPoint,
     editable: bool,
-) -> KnotOutput {
-    let mut output = KnotOutput::default();
-    let knot = state
-        .history(visit, revision)
+) -> Option<Action> {
+    let mut action = None;
+    let atlas = session.atlas();
+    let visit = session.visit();
+    let knot = session
+        .history()
         .and_then(|h| h.knot_of_point(point.id))
         .map(|k| (k.id, k.number, k.visits_present()));
-    let Some(previous) = state.previous_visit(visit).cloned() else {
-        if let Some((id, number, visits)) = knot {
-            ui.horizontal(|ui| {
-                ui.strong(format!("Knot K{number}"));
-                ui.weak(format!("seen at {visits} visit{}", plural(visits)));
-                if ui.small_button("History…").clicked() {
-                    state.knot_window = Some(id);
-                }
-            });
-            ui.separator();
-        }
-        return output;
-    };
+    let previous = session.previous_visit();
+    if previous.is_none() && knot.is_none() {
+        return None;
+    }
     ui.horizontal(|ui| {
         match knot {
             Some((_, number, visits)) => {
@@ -82,9 +64,13 @@ pub fn section(
                 )
                 .clicked()
         {
-            state.knot_window = Some(id);
+            action = Some(Action::ShowKnotHistory(id));
         }
     });
+    let Some(previous) = previous else {
+        ui.separator();
+        return action;
+    };
     let date = previous.date_time.format("%d %b").to_string();
     ui.add_enabled_ui(editable, |ui| {
         match point
@@ -103,10 +89,7 @@ pub fn section(
                         .on_hover_text("Make this a knot of its own, not the same as last visit's")
                         .clicked()
                     {
-                        let mut trial = visit.clone();
-                        if unlink(&mut trial, point.id).is_ok() {
-                            output.edit = updated(&trial, point, "lineage");
-                        }
+                        action = unlink(visit, point.id).ok().map(Action::Edit);
                     }
                 });
             }
@@ -139,11 +122,10 @@ pub fn section(
                             }
                         });
                     if let Some(target) = chosen {
-                        let mut trial = visit.clone();
-                        match link(&mut trial, point.id, &previous, target) {
-                            Ok(_) => output.edit = updated(&trial, point, "lineage"),
-                            Err(error) => output.message = Some(format!("Not linked: {error}.")),
-                        }
+                        action = Some(match link(visit, point.id, previous, target) {
+                            Ok(edit) => Action::Edit(edit),
+                            Err(error) => Action::Status(format!("Not linked: {error}.")),
+                        });
                     }
                 });
             }
@@ -156,22 +138,11 @@ pub fn section(
                 )
                 .clicked()
         {
-            let mut trial = visit.clone();
-            if mark_resolved(&mut trial, point.id).is_ok() {
-                output.edit = updated(&trial, point, "status");
-            }
+            action = mark_resolved(visit, point.id).ok().map(Action::Edit);
         }
     });
     ui.separator();
-    output
-}
-
-/// The edit that makes `point` as it is in `trial`.
-fn updated(trial: &Visit, point: &TriggerPoint, field: &'static str) -> Option<Edit> {
-    trial.point(point.id).map(|p| Edit::UpdatePoint {
-        point: Box::new(p.clone()),
-        field,
-    })
+    action
 }
 
 fn plural(n: usize) -> &'static str {
@@ -224,26 +195,9 @@ fn visit_marks(days: &[f64]) -> impl Fn(GridInput) -> Vec<GridMark> + use<> {
     }
 }
 
-/// The knot history window, when one is open.
-pub fn window(
-    ctx: &egui::Context,
-    state: &mut PatientState,
-    atlas: &Atlas,
-    visit: &Visit,
-    revision: u64,
-) {
-    let Some(id) = state.knot_window else {
-        return;
-    };
-    let Some(history) = state
-        .history(visit, revision)
-        .and_then(|h| h.knot_history(id))
-    else {
-        state.knot_window = None;
-        return;
-    };
-    let mut open = true;
-    let title = format!(
+/// The title of a knot's history: "Knot K3 — Upper trapezius (left)".
+pub fn title(atlas: &Atlas, history: &KnotHistory) -> String {
+    format!(
         "Knot K{} — {} ({})",
         history.number,
         history
@@ -251,18 +205,7 @@ pub fn window(
             .as_ref()
             .map_or("no muscle", |m| atlas.muscle_name(m)),
         history.side.label().to_lowercase()
-    );
-    egui::Window::new(title)
-        .id(egui::Id::unique("knot_history_window"))
-        .open(&mut open)
-        .default_size([560.0, 560.0])
-        .pivot(egui::Align2::LEFT_BOTTOM)
-        .default_pos(ctx.content_rect().left_bottom() + egui::vec2(12.0, -40.0))
-        .resizable(true)
-        .show(ctx, |ui| contents(ui, &history));
-    if !open {
-        state.knot_window = None;
-    }
+    )
 }
 
 /// The date axis shared by a knot's plots.
@@ -349,7 +292,8 @@ fn series_plot(
         .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, series.description));
 }
 
-fn contents(ui: &mut Ui, history: &KnotHistory) {
+/// The knot's plots and its status at each visit.
+pub fn contents(ui: &mut Ui, history: &KnotHistory) {
     ui.horizontal(|ui| {
         ui.label("Trend over its course:");
         ui.strong(history.trend.label());

@@ -1,20 +1,33 @@
-//! The egui application: the shell ([`app`]), the body chart ([`canvas`]), the point list and
-//! form, commands and file dialogs. Everything clinical lives in the library below it.
+//! The egui application. Panels and dialogs only: each panel shows part of the open visit and
+//! returns the [`action::Action`]s the user asked for; the shell ([`app`]) carries them out
+//! through the library's [`crate::session::Session`], which owns the open visit.
+//!
+//! - [`app`]: the shell (layout, and [`app::TriggerMapApp::carry_out`]).
+//! - [`canvas`]: the body chart; [`visit_panel`], [`point_list`], [`visit_form`]: left of it;
+//!   [`inspector`] and [`knot_history`]'s section: right of it; [`history_dock`]: under it
+//!   (knot history, [`overview`], [`comparison`]); [`patient`]: the patient folder.
+//! - [`menu`], [`commands`], [`banners`], [`dialogs`], [`file_dialog`]: around it.
 
+pub mod action;
 pub mod app;
+pub mod banners;
 pub mod canvas;
+pub mod change_text;
 pub mod commands;
 pub mod comparison;
+pub mod dialogs;
 pub mod file_dialog;
+pub mod history_dock;
 pub mod inspector;
 pub mod knot_history;
 pub mod marker_sprites;
+pub mod menu;
 pub mod overview;
 pub mod patient;
 pub mod point_list;
-pub mod safeguards;
 pub mod style;
 pub mod visit_form;
+pub mod visit_panel;
 
 pub use app::TriggerMapApp;
 

@@ -1,5 +1,6 @@
 //! The list of points that mirrors the chart: one row per point, selectable by click or keyboard.
 
+use super::action::Action;
 use super::style;
 use crate::atlas::Atlas;
 use crate::model::{PointId, TriggerPoint, Visit};
@@ -27,7 +28,7 @@ pub struct ListState {
     viewport: Option<(f32, f32)>,
 }
 
-/// Shows the list; returns the point the user selected in it this frame, if any. When the
+/// Shows the list; returns the selection of the point the user clicked this frame, if any. When the
 /// selection changes elsewhere (on the chart, with the arrow keys) and its row is out of sight,
 /// the list scrolls to it.
 pub fn show(
@@ -36,7 +37,7 @@ pub fn show(
     atlas: &Atlas,
     visit: &Visit,
     selected: Option<PointId>,
-) -> Option<PointId> {
+) -> Option<Action> {
     let mut clicked = None;
     if visit.points.is_empty() {
         ui.weak("No points yet. Click on the body chart where the knot is.");
@@ -74,5 +75,5 @@ pub fn show(
         }
     });
     state.viewport = Some((output.state.clamped_offset().y, output.inner_rect.height()));
-    clicked
+    clicked.map(|id| Action::Select(Some(id)))
 }

@@ -1,5 +1,6 @@
 //! The visit's own fields: patient, date and time, clinician, consent, notes.
 
+use super::action::Action;
 use crate::editing::Edit;
 use crate::model::{Consent, Visit};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
@@ -15,8 +16,9 @@ pub struct VisitFormState {
     date_shown_for: Option<DateTime<FixedOffset>>,
 }
 
-/// Shows the form; returns the edit when a field changed.
-pub fn show(ui: &mut Ui, state: &mut VisitFormState, visit: &Visit) -> Option<Edit> {
+/// Shows the form; returns the edit when a field changed. It edits the visit's details only,
+/// never its id, points, signature or amendments.
+pub fn show(ui: &mut Ui, state: &mut VisitFormState, visit: &Visit) -> Option<Action> {
     let mut edited = visit.details();
     let mut field = None;
     if state.date_shown_for != Some(visit.date_time) {
@@ -100,9 +102,11 @@ pub fn show(ui: &mut Ui, state: &mut VisitFormState, visit: &Visit) -> Option<Ed
         }
         ui.end_row();
     });
-    field.map(|field| Edit::UpdateVisitDetails {
-        details: Box::new(edited),
-        field,
+    field.map(|field| {
+        Action::Edit(Edit::UpdateVisitDetails {
+            details: Box::new(edited),
+            field,
+        })
     })
 }
 
