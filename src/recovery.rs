@@ -382,6 +382,9 @@ pub struct RecoverySummary {
     /// The differences from the saved visit to the recovered one (`None` when there is no
     /// saved visit to compare with).
     pub diff: Option<VisitDiff>,
+    /// The differences as the restore prompt shows them, one line each, muscles by their names
+    /// in the atlas ([`VisitDiff::describe`]); empty without a diff.
+    pub details: Vec<String>,
     /// One line: "3 points, never saved", "1 point added, 2 points changed since the file was
     /// saved", ...
     pub headline: String,
@@ -417,9 +420,11 @@ pub fn summarise(entry: &RecoveryEntry, atlas: &Atlas) -> RecoverySummary {
             (Some(diff), headline)
         }
     };
+    let details = diff.as_ref().map(|d| d.describe(atlas)).unwrap_or_default();
     RecoverySummary {
         saved,
         diff,
+        details,
         headline,
     }
 }
@@ -519,6 +524,10 @@ mod tests {
         e.original_path = Some(path);
         let summary = summarise(&e, &atlas);
         assert_eq!(summary.headline, "1 point added since the file was saved");
+        assert_eq!(
+            summary.details,
+            ["point 1 (Upper trapezius, Left, Back): added"]
+        );
         assert!(matches!(summary.saved, SavedFile::Saved(_)));
     }
 }

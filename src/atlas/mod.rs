@@ -364,6 +364,12 @@ impl Atlas {
     }
 }
 
+impl crate::model::MuscleNames for Atlas {
+    fn muscle_name<'a>(&'a self, id: &'a MuscleId) -> &'a str {
+        Atlas::muscle_name(self, id)
+    }
+}
+
 fn sides_of(laterality: Laterality) -> &'static [Side] {
     match laterality {
         Laterality::Bilateral => &[Side::Left, Side::Right],

@@ -9,7 +9,10 @@ mod point;
 mod visit;
 
 pub use audit::{Amendment, AuditError, Signature, amend, same_content, sign};
-pub use diff::{FieldChange, PointChange, PointSummary, VisitDiff, diff_content, diff_visits};
+pub use diff::{
+    FieldChange, FieldValue, MuscleNames, PointChange, PointSummary, VisitDiff, diff_content,
+    diff_visits, name_muscles_in,
+};
 pub use point::{Criteria, Criterion, PointId, Procedure, Status, Treatment, TriggerPoint};
 pub use visit::{Consent, Visit, VisitDetails, VisitId};
 
