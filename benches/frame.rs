@@ -1,6 +1,8 @@
 //! One whole UI frame (layout and tessellation, headless) of TriggerMap with a visit of 500
 //! points, beside one frame of egui's own demo windows in the same run and at the same size.
 //! Target: our frame costs no more than the demo's.
+// A benchmark, like a test, stops at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{RawInput, Rect, Vec2};

@@ -3,6 +3,8 @@
 //! as a reference, the same visits are read and parsed as JSON with serde_json.
 //!
 //! `cargo bench --bench history -- --warm-up-time 1 --measurement-time 5`
+// A benchmark, like a test, stops at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;

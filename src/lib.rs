@@ -3,13 +3,15 @@
 //! The library holds everything that is not drawing: the clinical data model ([`model`]), the
 //! anatomy atlas ([`atlas`]), the patient-frame geometry ([`geometry`]), edits and undo
 //! ([`editing`]), versioned RON files ([`storage`]), visit locks ([`lock`]), crash-recovery copies
-//! ([`recovery`]), a patient's visits over time ([`history`]) and the headless commands
-//! ([`cli`]). The egui application lives in [`ui`] and depends on the rest; nothing else depends
-//! on [`ui`].
+//! ([`recovery`]), TriggerMap's own folders ([`folders`]), a patient's visits over time
+//! ([`history`]) and the headless commands ([`cli`]). The egui application lives in `ui`, behind
+//! the default `gui` cargo feature, and depends on the rest; nothing else depends on `ui`, and
+//! without the feature the library and the headless commands build with no egui at all.
 
 pub mod atlas;
 pub mod cli;
 pub mod editing;
+pub mod folders;
 pub mod geometry;
 pub mod history;
 pub mod lock;
@@ -17,6 +19,7 @@ pub mod model;
 pub mod recovery;
 pub mod session;
 pub mod storage;
+#[cfg(feature = "gui")]
 pub mod ui;
 
 pub use atlas::Atlas;

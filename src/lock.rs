@@ -370,21 +370,18 @@ pub(crate) fn process_liveness(host: &str, pid: u32) -> Liveness {
 
 #[cfg(unix)]
 fn pid_liveness(pid: u32) -> Liveness {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
         return Liveness::NotRunning;
     };
-    if pid <= 0 {
-        return Liveness::NotRunning;
-    }
-    // SAFETY: kill with signal 0 sends nothing; it only checks that the process exists.
-    let result = unsafe { libc::kill(pid, 0) };
-    if result == 0 {
-        return Liveness::Running;
-    }
-    match std::io::Error::last_os_error().raw_os_error() {
-        Some(libc::ESRCH) => Liveness::NotRunning,
+    // Signal 0 sends nothing; it only checks that the process exists.
+    match rustix::process::test_kill_process(pid) {
+        Ok(()) => Liveness::Running,
+        Err(rustix::io::Errno::SRCH) => Liveness::NotRunning,
         // EPERM: it exists but belongs to another user.
-        _ => Liveness::Running,
+        Err(_) => Liveness::Running,
     }
 }
 
@@ -397,15 +394,12 @@ fn pid_liveness(_pid: u32) -> Liveness {
 pub(crate) fn host_name() -> String {
     #[cfg(unix)]
     {
-        let mut buf = [0u8; 256];
-        // SAFETY: the buffer is valid for its length; gethostname writes at most that much.
-        let result = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-        if result == 0 {
-            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-            let name = String::from_utf8_lossy(&buf[..end]).into_owned();
-            if !name.is_empty() {
-                return name;
-            }
+        let name = rustix::system::uname()
+            .nodename()
+            .to_string_lossy()
+            .into_owned();
+        if !name.is_empty() {
+            return name;
         }
     }
     std::env::var("HOSTNAME")
@@ -413,43 +407,17 @@ pub(crate) fn host_name() -> String {
         .unwrap_or_else(|_| "unknown-host".to_owned())
 }
 
-/// The user name this process runs as.
+/// The user name this process runs as (from the user database, else the environment).
 pub(crate) fn user_name() -> String {
-    #[cfg(unix)]
-    {
-        if let Some(name) = unix_user_name() {
-            return name;
-        }
-    }
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+    whoami::username()
+        .ok()
+        .filter(|name| !name.is_empty())
+        .or_else(|| {
+            ["USER", "LOGNAME", "USERNAME"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        })
         .unwrap_or_else(|| "unknown-user".to_owned())
-}
-
-#[cfg(unix)]
-fn unix_user_name() -> Option<String> {
-    let mut buf = vec![0u8; 4096];
-    // SAFETY: passwd is plain old data; getpwuid_r fills it and points into `buf`, which outlives
-    // every read below.
-    unsafe {
-        let mut pwd: libc::passwd = std::mem::zeroed();
-        let mut result: *mut libc::passwd = std::ptr::null_mut();
-        let rc = libc::getpwuid_r(
-            libc::getuid(),
-            &mut pwd,
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            &mut result,
-        );
-        if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
-            return None;
-        }
-        let name = std::ffi::CStr::from_ptr(pwd.pw_name)
-            .to_string_lossy()
-            .into_owned();
-        (!name.is_empty()).then_some(name)
-    }
 }
 
 #[cfg(test)]

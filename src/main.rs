@@ -61,6 +61,28 @@ fn parse_view(text: &str) -> Result<View, String> {
     View::parse(text).ok_or_else(|| format!("{text:?} is not a view: use front or back"))
 }
 
+/// Starts the charting app, optionally opening `file`.
+#[cfg(feature = "gui")]
+fn run_app(atlas: Atlas, file: Option<PathBuf>) -> ExitCode {
+    match triggermap::ui::run(atlas, file) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("triggermap: cannot open the window: {error}");
+            ExitCode::from(cli::EXIT_INVALID as u8)
+        }
+    }
+}
+
+/// This build has no app: says so and which commands it has.
+#[cfg(not(feature = "gui"))]
+fn run_app(_atlas: Atlas, _file: Option<PathBuf>) -> ExitCode {
+    eprintln!(
+        "triggermap: this build has no window (built without the `gui` feature); \
+         use a command: check, atlas, locate, recovery, history, compare (see --help)"
+    );
+    ExitCode::from(cli::EXIT_USAGE as u8)
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let atlas = match Atlas::builtin() {
@@ -84,13 +106,7 @@ fn main() -> ExitCode {
         }
         None => {
             drop(out);
-            return match triggermap::ui::run(atlas, args.file) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    eprintln!("triggermap: cannot open the window: {error}");
-                    ExitCode::from(cli::EXIT_INVALID as u8)
-                }
-            };
+            return run_app(atlas, args.file);
         }
     };
     match result {

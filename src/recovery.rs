@@ -23,9 +23,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
-/// The environment variable that overrides the data folder (recovery files go in its
-/// `recovery` subfolder).
-pub const DATA_DIR_ENV: &str = "TRIGGERMAP_DATA_DIR";
+pub use crate::folders::DATA_DIR_ENV;
 
 /// The format name of a recovery file.
 pub const RECOVERY_FORMAT_NAME: &str = "triggermap-recovery";
@@ -115,7 +113,7 @@ struct RecoveryHeader {
 /// Why the recovery store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum RecoveryError {
-    /// No folder for per-user data could be found (no `HOME`).
+    /// No folder for per-user data could be found (no home folder).
     #[error(
         "no folder for recovery files: set {DATA_DIR_ENV} or HOME (unsaved work cannot be protected)"
     )]
@@ -160,30 +158,10 @@ pub struct RecoveryStore {
 }
 
 impl RecoveryStore {
-    /// The usual recovery folder: `$TRIGGERMAP_DATA_DIR/recovery`, else
-    /// `$XDG_DATA_HOME/triggermap/recovery`, else `~/.local/share/triggermap/recovery`
-    /// (`%APPDATA%\TriggerMap\recovery` on Windows).
+    /// The usual recovery folder, [`crate::folders::recovery_dir`]: `recovery` in
+    /// `$TRIGGERMAP_DATA_DIR`, else in the platform's data folder for TriggerMap.
     pub fn default_dir() -> Option<PathBuf> {
-        let env_dir = |name: &str| {
-            std::env::var_os(name)
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-        };
-        if let Some(dir) = env_dir(DATA_DIR_ENV) {
-            return Some(dir.join("recovery"));
-        }
-        if cfg!(windows) {
-            return env_dir("APPDATA").map(|d| d.join("TriggerMap").join("recovery"));
-        }
-        if let Some(dir) = env_dir("XDG_DATA_HOME") {
-            return Some(dir.join("triggermap").join("recovery"));
-        }
-        env_dir("HOME").map(|home| {
-            home.join(".local")
-                .join("share")
-                .join("triggermap")
-                .join("recovery")
-        })
+        crate::folders::recovery_dir()
     }
 
     /// Opens (creating it `0700` if needed) the usual recovery folder.

@@ -1,4 +1,6 @@
 //! The headless commands, run as a user would run the binary.
+// Test code (helpers included) may stop at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
 
@@ -108,4 +110,17 @@ fn check_summarises_valid_files_and_fails_on_invalid_ones() {
         parts.next().is_some_and(|c| c.parse::<usize>().is_ok()),
         "column: {out}"
     );
+}
+
+/// Without the `gui` feature there is no window: the app's command line says so and fails, and
+/// the headless commands still work (CI runs this with `--no-default-features`).
+#[cfg(not(feature = "gui"))]
+#[test]
+fn without_the_gui_feature_the_app_is_refused_and_the_commands_work() {
+    let (code, out, err) = triggermap(&[]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("built without the `gui` feature"), "{err}");
+    let (code, out, _) = triggermap(&["atlas"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("upper_trapezius"));
 }

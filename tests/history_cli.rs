@@ -1,5 +1,7 @@
 //! Patient folders, the overview, a knot's history, the history table and the `history` and
 //! `compare` commands, on the committed folders under `tests/fixtures/patients/`.
+// Test code (helpers included) may stop at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use triggermap::Atlas;

@@ -1,6 +1,8 @@
 //! Comparing two visits: the categories New, Resolved, Better, Worse, Unchanged (and Not
 //! measured), through the patient's folder and for two lone files. On the committed folder
 //! `tests/fixtures/patients/weekly-neck` (knots K1..K7, see tests/history_fixtures.rs).
+// Test code (helpers included) may stop at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

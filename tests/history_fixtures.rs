@@ -17,6 +17,8 @@
 //! - `mixed-files/`: patient PT-0002, two good visits, plus a damaged file, a file of a newer
 //!   format that this build can still show (read-only), one it cannot show, a visit of another
 //!   patient, an exact copy of a visit, and a text file that is not a visit.
+// Test code (helpers included) may stop at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use triggermap::Atlas;

@@ -6,6 +6,8 @@
 //! hundreds of times. After each kill the file must be exactly one of the two versions, and parse;
 //! so must its backup. `TRIGGERMAP_KILL_ITERATIONS` sets the number of kills (default 300); the
 //! test stops early, after at least 100, if it runs past 20 seconds.
+// Test code (helpers included) may stop at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::DateTime;
 use std::io::{BufRead, Write};

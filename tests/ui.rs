@@ -1,5 +1,8 @@
 //! The app as a clinician uses it, driven headless with egui_kittest: click the chart on a named
 //! muscle, drag, delete, undo and redo, shortcuts, files and their errors.
+#![cfg(feature = "gui")]
+// Test code (helpers included) may stop at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

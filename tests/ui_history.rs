@@ -5,6 +5,9 @@
 //! Every test works on a copy of a committed fixture folder in a temporary directory, and keeps
 //! its recent-patients list there too: nothing is written into the repository or the user's
 //! configuration.
+#![cfg(feature = "gui")]
+// Test code (helpers included) may stop at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -2,6 +2,9 @@
 //! the file on disk carrying the signature), amending a signed visit (who, why and what kept in
 //! the file), cancelling an amendment, undo that cannot touch a signed visit, and taking over the
 //! lock of a visit another instance holds.
+#![cfg(feature = "gui")]
+// Test code (helpers included) may stop at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -2,6 +2,8 @@
 //! the error each must give (through `triggermap check`, as the app reports them), and the
 //! protections of saving: backup, permissions, changed on disk, locks, newer formats, signed
 //! visits.
+// Test code (helpers included) may stop at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::DateTime;
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 //! The file is `(format: "triggermap-recent", version: 1, patients: [...])`, written atomically
 //! with [`storage::write_atomically`].
 
+pub use crate::folders::config_dir;
 use crate::storage::{self, FileError};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -39,7 +40,7 @@ pub enum RecentError {
         /// What is wrong.
         message: String,
     },
-    /// No configuration folder is known (no `HOME`, `XDG_CONFIG_HOME` or `APPDATA`).
+    /// No configuration folder is known (no home folder).
     #[error("no configuration folder is known for this user")]
     NoConfigDir,
 }
@@ -200,25 +201,6 @@ impl RecentPatients {
             .map(|dir| dir.join(FILE_NAME))
             .ok_or(RecentError::NoConfigDir)
     }
-}
-
-/// TriggerMap's folder in the user's configuration folder: `$XDG_CONFIG_HOME/triggermap` or
-/// `~/.config/triggermap` on Linux and other Unixes, `~/Library/Application Support/triggermap`
-/// on macOS, `%APPDATA%\triggermap` on Windows. `None` when the environment names no home.
-pub fn config_dir() -> Option<PathBuf> {
-    let env_path = |name| {
-        std::env::var_os(name)
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-    };
-    let base = if cfg!(windows) {
-        env_path("APPDATA")
-    } else if cfg!(target_os = "macos") {
-        env_path("HOME").map(|h| h.join("Library").join("Application Support"))
-    } else {
-        env_path("XDG_CONFIG_HOME").or_else(|| env_path("HOME").map(|h| h.join(".config")))
-    };
-    base.map(|b| b.join("triggermap"))
 }
 
 #[cfg(test)]
