@@ -67,11 +67,10 @@ impl TriggerMapApp {
     /// left there unsaved.
     pub fn with_recovery(mut self, store: RecoveryStore) -> Self {
         self.session.set_recovery_store(store);
-        let atlas = self.session.atlas().clone();
         if let Some(offer) = self.session.recovery_offer() {
             self.dialogs
                 .open(Dialog::Recover(Box::new(super::dialogs::Recover::new(
-                    offer, &atlas,
+                    offer,
                 ))));
         }
         self

@@ -12,7 +12,6 @@ pub mod action;
 pub mod app;
 pub mod banners;
 pub mod canvas;
-pub mod change_text;
 pub mod commands;
 pub mod comparison;
 pub mod dialogs;

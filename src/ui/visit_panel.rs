@@ -2,9 +2,8 @@
 //! fields, and the list of points.
 
 use super::action::Action;
-use super::change_text;
 use super::{point_list, visit_form};
-use crate::model::{PointId, Status};
+use crate::model::{PointId, Status, name_muscles_in};
 use crate::session::Session;
 use egui::Ui;
 
@@ -73,7 +72,10 @@ fn audit_trail(ui: &mut Ui, session: &Session) {
                 ));
                 ui.label(format!("Why: {}", amendment.why));
                 for line in &amendment.what {
-                    ui.label(change_text::stored_line(line, session.atlas()));
+                    ui.label(format!(
+                        "• {}",
+                        name_muscles_in(line, session.atlas().as_ref())
+                    ));
                 }
             }
         });

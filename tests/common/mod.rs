@@ -5,6 +5,7 @@
     reason = "each test crate uses its own part of these helpers"
 )]
 
+#[cfg(feature = "gui")]
 pub mod ui;
 
 use std::path::{Path, PathBuf};

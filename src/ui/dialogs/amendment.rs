@@ -3,7 +3,6 @@
 use super::{Reply, buttons};
 use crate::session::Session;
 use crate::ui::action::Action;
-use crate::ui::change_text;
 use egui::Ui;
 
 /// "Finish the amendment": who and why, typed so far.
@@ -22,7 +21,7 @@ impl FinishAmendment {
         ui.heading("Finish the amendment");
         let what = session
             .amendment_changes()
-            .map(|diff| change_text::diff_lines(&diff, session.atlas()))
+            .map(|diff| diff.describe(session.atlas().as_ref()))
             .unwrap_or_default();
         if what.is_empty() {
             ui.label(
@@ -34,7 +33,7 @@ impl FinishAmendment {
                 .max_height(160.0)
                 .show(ui, |ui| {
                     for line in &what {
-                        ui.label(line);
+                        ui.label(format!("• {line}"));
                     }
                 });
         }

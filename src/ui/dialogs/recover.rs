@@ -1,10 +1,8 @@
 //! "Restore unsaved work?" for what a session that ended without saving left behind.
 
 use super::{Reply, buttons};
-use crate::atlas::Atlas;
 use crate::session::RecoveryOffer;
 use crate::ui::action::Action;
-use crate::ui::change_text;
 use egui::Ui;
 use std::path::PathBuf;
 
@@ -22,8 +20,8 @@ pub struct Recover {
 }
 
 impl Recover {
-    /// The dialog for `offer`, muscles named from `atlas`.
-    pub fn new(offer: RecoveryOffer, atlas: &Atlas) -> Self {
+    /// The dialog for `offer`.
+    pub fn new(offer: RecoveryOffer) -> Self {
         let visit = &offer.entry.visit;
         let patient = if visit.patient_id.trim().is_empty() {
             "a patient not yet named".to_owned()
@@ -36,10 +34,10 @@ impl Recover {
         );
         let details = offer
             .summary
-            .diff
-            .as_ref()
-            .map(|diff| change_text::diff_lines(diff, atlas))
-            .unwrap_or_default();
+            .details
+            .iter()
+            .map(|line| format!("• {line}"))
+            .collect();
         Recover {
             offer,
             whose,
