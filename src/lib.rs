@@ -4,7 +4,8 @@
 //! anatomy atlas ([`atlas`]), the patient-frame geometry ([`geometry`]), edits and undo
 //! ([`editing`]), versioned RON files ([`storage`]), visit locks ([`lock`]), crash-recovery copies
 //! ([`recovery`]), TriggerMap's own folders ([`folders`]), a patient's visits over time
-//! ([`history`]) and the headless commands ([`cli`]). The egui application lives in `ui`, behind
+//! ([`history`]), the open visit with every workflow on it ([`session`]) and the headless
+//! commands ([`cli`]). The egui application lives in `ui`, behind
 //! the default `gui` cargo feature, and depends on the rest; nothing else depends on `ui`, and
 //! without the feature the library and the headless commands build with no egui at all.
 

@@ -330,3 +330,44 @@ fn the_knot_history_window_opens_for_the_selected_knot() {
     h.get_by_label("Patient overview");
     assert_eq!(h.get_all_by_label("History…").count(), 1 + 7);
 }
+
+#[test]
+fn another_patients_visit_never_shows_the_first_patients_history() {
+    let (dir, folder) = copy_fixture(WEEKLY_NECK);
+    let mut h = harness(app(dir.path(), vec![]));
+    h.state_mut().open_folder(&folder);
+    h.run();
+    h.get_by_label_contains("Tue 28 Jan 2025").click();
+    h.run();
+    h.get_by_label("Compare visits").click();
+    h.run();
+    h.run();
+    h.get_by_label("Unchanged 3");
+    assert!(h.get_all_by_label_contains("PT-0001").count() > 0);
+
+    // Patient B's visit, in a folder of its own elsewhere.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("mkdir");
+    let b = common::example_copy(&elsewhere);
+    let b_patient = common::on_disk(&b).patient_id;
+    assert_ne!(b_patient, "PT-0001");
+    h.state_mut().open_path(&b);
+    h.run();
+    h.run();
+
+    let state = h.state();
+    assert_eq!(state.path(), Some(b.as_path()));
+    let folder_now = state.session().folder().map(|f| f.patient_id.clone());
+    assert_ne!(folder_now.as_deref(), Some("PT-0001"), "A's folder is gone");
+    assert!(
+        state.history_views().tab.is_none(),
+        "A's comparison is closed"
+    );
+    assert!(state.session().previous_visit().is_none());
+    assert_eq!(
+        h.query_all_by_label_contains("PT-0001").count(),
+        0,
+        "nothing on screen names patient A"
+    );
+    assert_eq!(h.query_all_by_label_contains("Unchanged").count(), 0);
+}
