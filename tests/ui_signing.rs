@@ -303,6 +303,8 @@ fn a_visit_locked_by_another_instance_can_be_taken_over() {
         host: "ward-pc-7.invalid".to_owned(),
         pid: 4242,
         since: chrono::DateTime::parse_from_rfc3339("2025-03-04T08:00:00+01:00").expect("time"),
+        boot_id: None,
+        start_time: None,
     };
     std::fs::write(
         lock::lock_path_for(&path),

@@ -82,7 +82,7 @@ impl Safeguards {
                     liveness,
                 }
                 .to_string();
-                (Some(holder), liveness, reason)
+                (Some(*holder), liveness, reason)
             }
             Err(error @ LockError::Unreadable { .. }) => {
                 (None, Liveness::Unknown, error.to_string())
