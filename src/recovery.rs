@@ -208,8 +208,9 @@ pub struct Recovered {
 }
 
 impl Recovered {
-    /// Whether to offer it at start: its writer does not run (or runs on another host, which
-    /// cannot happen with a per-user local data folder unless it is shared).
+    /// Whether to offer it at start: its writer does not run, or cannot be checked (another
+    /// host, which needs a shared data folder; or a version 1 file whose pid runs now, see
+    /// [`crate::liveness`]).
     pub fn is_orphaned(&self) -> bool {
         self.writer != Liveness::Running
     }
