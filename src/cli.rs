@@ -96,9 +96,9 @@ pub fn check(files: &[PathBuf], atlas: &Atlas, out: &mut dyn Write) -> std::io::
 /// `triggermap recovery`: the unsaved work left by sessions that ended without saving, one line
 /// per recovery file: the file, when it was written, the visit file it belongs to (or "unsaved
 /// visit"), the number of points, and what it holds against the saved file. Entries of sessions
-/// still running are not listed.
+/// still running are not listed. Only reads: no folder is created.
 pub fn recovery(atlas: &Atlas, out: &mut dyn Write) -> std::io::Result<i32> {
-    let store = match crate::recovery::RecoveryStore::open_default() {
+    let store = match crate::recovery::RecoveryStore::open_default_to_read() {
         Ok(store) => store,
         Err(error) => {
             writeln!(out, "{error}")?;

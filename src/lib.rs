@@ -3,7 +3,8 @@
 //! The library holds everything that is not drawing: the clinical data model ([`model`]), the
 //! anatomy atlas ([`atlas`]), the patient-frame geometry ([`geometry`]), edits and undo
 //! ([`editing`]), versioned RON files ([`storage`]), visit locks ([`lock`]), crash-recovery copies
-//! ([`recovery`]), TriggerMap's own folders ([`folders`]), a patient's visits over time
+//! ([`recovery`]), whether their writer still runs ([`liveness`]), which file a visit path means
+//! ([`paths`]), TriggerMap's own folders ([`folders`]), a patient's visits over time
 //! ([`history`]), the open visit with every workflow on it ([`session`]) and the headless
 //! commands ([`cli`]). The egui application lives in `ui`, behind
 //! the default `gui` cargo feature, and depends on the rest; nothing else depends on `ui`, and
@@ -15,8 +16,10 @@ pub mod editing;
 pub mod folders;
 pub mod geometry;
 pub mod history;
+pub mod liveness;
 pub mod lock;
 pub mod model;
+pub mod paths;
 pub mod recovery;
 pub mod session;
 pub mod storage;

@@ -3,12 +3,14 @@
 //! file has not changed on disk since it was opened (see [`crate::storage::FileStamp`]).
 //!
 //! The lock is advisory and created atomically (a hard link of a complete temporary file, or
-//! `create_new`). A lock left by a crashed instance on this host (its process no longer runs) is
-//! stale and is taken over by [`VisitLock::acquire`]. A lock from another host cannot be checked:
+//! `create_new`). A lock left by a crashed instance on this host (its process no longer runs, as
+//! decided by [`crate::liveness`]: pid, boot id and process start time) is stale and is taken
+//! over by [`VisitLock::acquire`]. A lock from another host cannot be checked:
 //! it is reported as held, and the user may take it over with [`VisitLock::take_over`] once they
 //! know that instance is gone. [`crate::storage::save_visit`] refuses to write over a visit whose
 //! lock is held by another running instance.
 
+use crate::liveness::{RecordedProcess, ThisProcess};
 use chrono::{DateTime, FixedOffset, Local};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -29,38 +31,48 @@ pub struct LockInfo {
     pub pid: u32,
     /// Since when it holds the lock.
     pub since: DateTime<FixedOffset>,
+    /// The id of the holder's host's boot (Linux; `None` in locks of older TriggerMaps).
+    #[serde(default)]
+    pub boot_id: Option<String>,
+    /// The holder's process start time in clock ticks since boot (Linux; `None` in locks of
+    /// older TriggerMaps).
+    #[serde(default)]
+    pub start_time: Option<u64>,
 }
 
-/// Whether the process that wrote a lock or a recovery file still runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Liveness {
-    /// It runs (or it is this process).
-    Running,
-    /// It runs on this host no more.
-    NotRunning,
-    /// It ran on another host: this cannot be checked from here.
-    Unknown,
-}
+pub use crate::liveness::Liveness;
 
 impl LockInfo {
     /// This process, now.
     pub fn current() -> Self {
+        let this = ThisProcess::get();
         LockInfo {
-            user: user_name(),
-            host: host_name(),
-            pid: std::process::id(),
+            user: crate::liveness::user_name(),
+            host: this.host,
+            pid: this.pid,
             since: Local::now().fixed_offset(),
+            boot_id: this.boot_id,
+            start_time: this.start_time,
         }
     }
 
-    /// Whether it names this process.
+    /// Whether it names this process (same host, pid, boot and start time).
     pub fn is_this_process(&self) -> bool {
-        self.pid == std::process::id() && self.host == host_name()
+        crate::liveness::is_this_process(self.holder())
     }
 
-    /// Whether its holder still runs.
+    /// Whether its holder still runs (see [`crate::liveness`] for the rule).
     pub fn liveness(&self) -> Liveness {
-        process_liveness(&self.host, self.pid)
+        crate::liveness::liveness(self.holder())
+    }
+
+    fn holder(&self) -> RecordedProcess<'_> {
+        RecordedProcess {
+            host: &self.host,
+            pid: self.pid,
+            boot_id: self.boot_id.as_deref(),
+            start_time: self.start_time,
+        }
     }
 }
 
@@ -88,7 +100,7 @@ pub enum LockError {
         /// The visit file.
         file: PathBuf,
         /// Who holds the lock.
-        holder: LockInfo,
+        holder: Box<LockInfo>,
         /// Whether the holder runs (`Unknown` for another host).
         liveness: Liveness,
     },
@@ -122,8 +134,11 @@ pub struct VisitLock {
     released: bool,
 }
 
-/// The lock file of a visit file: `visit.ron.lock` beside `visit.ron`.
+/// The lock file of a visit file: `visit.ron.lock` beside `visit.ron`. For a symbolic link,
+/// beside the real file it names ([`crate::paths::resolve_link`]), so that the link and the
+/// real path share one lock.
 pub fn lock_path_for(visit: &Path) -> PathBuf {
+    let visit = crate::paths::resolve_link(visit).unwrap_or_else(|_| visit.to_owned());
     let mut name = visit.file_name().unwrap_or_default().to_os_string();
     name.push(LOCK_SUFFIX);
     visit.with_file_name(name)
@@ -191,7 +206,7 @@ impl VisitLock {
                     if liveness != Liveness::NotRunning {
                         return Err(LockError::Held {
                             file: visit.to_owned(),
-                            holder,
+                            holder: Box::new(holder),
                             liveness,
                         });
                     }
@@ -204,7 +219,7 @@ impl VisitLock {
                 let liveness = holder.liveness();
                 Err(LockError::Held {
                     file: visit.to_owned(),
-                    holder,
+                    holder: Box::new(holder),
                     liveness,
                 })
             }
@@ -226,7 +241,7 @@ impl VisitLock {
                 let liveness = current.liveness();
                 return Err(LockError::Held {
                     file: visit.to_owned(),
-                    holder: current,
+                    holder: Box::new(current),
                     liveness,
                 });
             }
@@ -357,69 +372,6 @@ fn set_shared_mode(lock_file: &Path, visit: &Path) {
 #[cfg(not(unix))]
 fn set_shared_mode(_lock_file: &Path, _visit: &Path) {}
 
-/// Whether process `pid` on `host` still runs, as far as can be told from here.
-pub(crate) fn process_liveness(host: &str, pid: u32) -> Liveness {
-    if host != host_name() {
-        return Liveness::Unknown;
-    }
-    if pid == std::process::id() {
-        return Liveness::Running;
-    }
-    pid_liveness(pid)
-}
-
-#[cfg(unix)]
-fn pid_liveness(pid: u32) -> Liveness {
-    let Some(pid) = i32::try_from(pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    else {
-        return Liveness::NotRunning;
-    };
-    // Signal 0 sends nothing; it only checks that the process exists.
-    match rustix::process::test_kill_process(pid) {
-        Ok(()) => Liveness::Running,
-        Err(rustix::io::Errno::SRCH) => Liveness::NotRunning,
-        // EPERM: it exists but belongs to another user.
-        Err(_) => Liveness::Running,
-    }
-}
-
-#[cfg(not(unix))]
-fn pid_liveness(_pid: u32) -> Liveness {
-    Liveness::Unknown
-}
-
-/// This machine's host name.
-pub(crate) fn host_name() -> String {
-    #[cfg(unix)]
-    {
-        let name = rustix::system::uname()
-            .nodename()
-            .to_string_lossy()
-            .into_owned();
-        if !name.is_empty() {
-            return name;
-        }
-    }
-    std::env::var("HOSTNAME")
-        .or_else(|_| std::env::var("COMPUTERNAME"))
-        .unwrap_or_else(|_| "unknown-host".to_owned())
-}
-
-/// The user name this process runs as (from the user database, else the environment).
-pub(crate) fn user_name() -> String {
-    whoami::username()
-        .ok()
-        .filter(|name| !name.is_empty())
-        .or_else(|| {
-            ["USER", "LOGNAME", "USERNAME"]
-                .iter()
-                .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        })
-        .unwrap_or_else(|| "unknown-user".to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,6 +403,68 @@ mod tests {
         std::fs::write(lock_path_for(&visit), ron::to_string(&stale).expect("ron")).expect("w");
         let lock = VisitLock::acquire(&visit).expect("takes over");
         assert!(lock.info().is_this_process());
+    }
+
+    #[test]
+    fn a_lock_of_another_boot_or_a_reused_pid_is_stale() {
+        let dir = tempfile::tempdir().expect("dir");
+        let visit = dir.path().join("v.ron");
+        // This very process's pid runs: only the boot id says the holder is gone.
+        let mut before_reboot = LockInfo::current();
+        before_reboot.boot_id = Some("00000000-0000-0000-0000-000000000000".to_owned());
+        std::fs::write(
+            lock_path_for(&visit),
+            ron::to_string(&before_reboot).expect("ron"),
+        )
+        .expect("w");
+        assert!(!before_reboot.is_this_process());
+        if cfg!(target_os = "linux") {
+            assert_eq!(before_reboot.liveness(), Liveness::NotRunning);
+            let lock = VisitLock::acquire(&visit).expect("takes over");
+            assert!(lock.info().is_this_process());
+            drop(lock);
+            let mut reused_pid = LockInfo::current();
+            reused_pid.start_time = reused_pid.start_time.map(|t| t + 1);
+            assert_eq!(reused_pid.liveness(), Liveness::NotRunning);
+        }
+    }
+
+    #[test]
+    fn a_pid_only_lock_of_an_older_triggermap_is_held_while_its_pid_runs() {
+        let dir = tempfile::tempdir().expect("dir");
+        let visit = dir.path().join("v.ron");
+        let current = LockInfo::current();
+        let old = format!(
+            "(user: \"mlee\", host: {:?}, pid: {}, since: \"2025-03-04T08:00:00+01:00\")",
+            current.host, current.pid
+        );
+        std::fs::write(lock_path_for(&visit), old).expect("w");
+        let holder = read_lock(&visit).expect("read").expect("a lock");
+        assert_eq!((holder.boot_id.as_deref(), holder.start_time), (None, None));
+        if cfg!(target_os = "linux") {
+            match VisitLock::acquire(&visit) {
+                Err(LockError::Held { liveness, .. }) => assert_eq!(liveness, Liveness::Unknown),
+                other => panic!("expected Held, got {other:?}"),
+            }
+        }
+        VisitLock::take_over(&visit, Some(&holder)).expect("take over");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_and_its_real_file_share_one_lock() {
+        let dir = tempfile::tempdir().expect("dir");
+        let real = dir.path().join("real.ron");
+        std::fs::write(&real, "x").expect("w");
+        let link = dir.path().join("link.ron");
+        std::os::unix::fs::symlink(&real, &link).expect("link");
+        assert_eq!(lock_path_for(&link), dir.path().join("real.ron.lock"));
+        let lock = VisitLock::acquire(&link).expect("through the link");
+        assert!(matches!(
+            VisitLock::acquire(&real),
+            Err(LockError::Held { .. })
+        ));
+        drop(lock);
     }
 
     #[test]

@@ -3,19 +3,30 @@
 //!
 //! Each open document of each running instance has its own [`RecoveryKey`] and so its own file
 //! (`<key>.ron`); two instances never write the same one. Each file names the host and process
-//! that wrote it: [`RecoveryStore::list`] marks those whose process still runs, which must not be
-//! offered for restore (that instance is still editing them). A damaged recovery file is listed
+//! that wrote it (pid, boot id and start time: see [`crate::liveness`]): [`RecoveryStore::list`]
+//! marks those whose process still runs, which must not be offered for restore (that instance is
+//! still editing them). Each file names its visit's file by an absolute, canonical path and the
+//! id of the visit that file held, so that [`restore_target`] can tell, from any current folder,
+//! whether the file still holds that visit. A damaged recovery file is listed
 //! with its error and never stops the app. Files are written atomically (the same durable write
 //! as visits), created `0600` in a folder created `0700`.
 //!
 //! The UI's part: write an entry a few seconds after each unsaved change
 //! ([`RecoveryStore::write`]), [`RecoveryStore::discard`] it once the visit is saved or the
 //! changes are abandoned, and on exit; at start, offer each entry of
-//! [`RecoveryStore::restorable`] with [`summarise`].
+//! [`RecoveryStore::restorable`] with [`summarise`], whose [`RestoreTarget`] says where a save
+//! after restoring may write without asking.
+//!
+//! Format versions: 1 recorded the path as given (possibly relative) and the writer by host and
+//! pid only. Version 2 adds `original_visit_id`, `boot_id` and `start_time` and writes the path
+//! absolute and canonical. A version 1 file is read with the recovered visit's id as the
+//! original's id and, its pid-only writer being undecidable while a process has that pid, is
+//! offered in that case (see [`crate::liveness`], rule 5).
 
 use crate::atlas::Atlas;
-use crate::lock::{Liveness, host_name, process_liveness};
-use crate::model::{Visit, VisitDiff, diff_visits};
+use crate::liveness::{Liveness, RecordedProcess, ThisProcess};
+use crate::model::{Visit, VisitDiff, VisitId, diff_visits};
+use crate::paths;
 use crate::storage::{self, FileError};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -28,8 +39,11 @@ pub use crate::folders::DATA_DIR_ENV;
 /// The format name of a recovery file.
 pub const RECOVERY_FORMAT_NAME: &str = "triggermap-recovery";
 
-/// The recovery file format version this build writes and reads.
-pub const RECOVERY_FORMAT_VERSION: u32 = 1;
+/// The recovery file format version this build writes.
+pub const RECOVERY_FORMAT_VERSION: u32 = 2;
+
+/// The oldest recovery file format version this build reads (and migrates).
+pub const OLDEST_RECOVERY_FORMAT_VERSION: u32 = 1;
 
 /// Which open document of which running instance a recovery file belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -54,8 +68,12 @@ impl fmt::Display for RecoveryKey {
 pub struct RecoveryEntry {
     /// Which document of which instance.
     pub key: RecoveryKey,
-    /// The file the visit was opened from or last saved to; `None` for a visit never saved.
+    /// The file the visit was opened from or last saved to, absolute and canonical (a version
+    /// 1 file may hold a relative path, as it was given then); `None` for a visit never saved.
     pub original_path: Option<PathBuf>,
+    /// The id of the visit that file held when it was opened or last saved; `None` for a visit
+    /// never saved.
+    pub original_visit_id: Option<VisitId>,
     /// The visit as it was in memory.
     pub visit: Visit,
     /// When this entry was written.
@@ -64,33 +82,48 @@ pub struct RecoveryEntry {
     pub host: String,
     /// The process id of the instance that wrote it.
     pub pid: u32,
+    /// The boot id of that host when it was written (Linux; `None` in version 1 files).
+    pub boot_id: Option<String>,
+    /// The start time of the process that wrote it, in clock ticks since boot (Linux; `None` in
+    /// version 1 files).
+    pub start_time: Option<u64>,
 }
 
 impl RecoveryEntry {
-    /// An entry for this process.
+    /// An entry for this process. `original_path` (the file `visit` was opened from or last
+    /// saved to) is recorded absolute and canonical, with `visit`'s id as the id it holds.
     pub fn new(
         key: RecoveryKey,
         original_path: Option<PathBuf>,
         visit: Visit,
         saved_at: DateTime<FixedOffset>,
     ) -> Self {
+        let this = ThisProcess::get();
         RecoveryEntry {
             key,
-            original_path,
+            original_visit_id: original_path.as_ref().map(|_| visit.id),
+            original_path: original_path.as_deref().map(paths::absolute_canonical),
             visit,
             saved_at,
-            host: host_name(),
-            pid: std::process::id(),
+            host: this.host,
+            pid: this.pid,
+            boot_id: this.boot_id,
+            start_time: this.start_time,
         }
     }
 
     /// Whether the instance that wrote it still runs (then it must not be restored elsewhere).
     pub fn writer(&self) -> Liveness {
-        process_liveness(&self.host, self.pid)
+        crate::liveness::liveness(RecordedProcess {
+            host: &self.host,
+            pid: self.pid,
+            boot_id: self.boot_id.as_deref(),
+            start_time: self.start_time,
+        })
     }
 }
 
-/// A recovery file as stored.
+/// A recovery file as stored, of version 2 or (without the fields marked as added) 1.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RecoveryFile {
@@ -98,10 +131,41 @@ struct RecoveryFile {
     version: u32,
     key: RecoveryKey,
     original_path: Option<String>,
+    /// Added in version 2.
+    #[serde(default)]
+    original_visit_id: Option<VisitId>,
     saved_at: DateTime<FixedOffset>,
     host: String,
     pid: u32,
+    /// Added in version 2.
+    #[serde(default)]
+    boot_id: Option<String>,
+    /// Added in version 2.
+    #[serde(default)]
+    start_time: Option<u64>,
     visit: Visit,
+}
+
+impl RecoveryFile {
+    /// The entry it holds; a version 1 file's original visit is the recovered visit's.
+    fn into_entry(self) -> RecoveryEntry {
+        let original_visit_id = match (&self.original_path, self.original_visit_id) {
+            (None, _) => None,
+            (Some(_), Some(id)) => Some(id),
+            (Some(_), None) => Some(self.visit.id),
+        };
+        RecoveryEntry {
+            key: self.key,
+            original_path: self.original_path.map(PathBuf::from),
+            original_visit_id,
+            visit: self.visit,
+            saved_at: self.saved_at,
+            host: self.host,
+            pid: self.pid,
+            boot_id: self.boot_id,
+            start_time: self.start_time,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -144,8 +208,9 @@ pub struct Recovered {
 }
 
 impl Recovered {
-    /// Whether to offer it at start: its writer does not run (or runs on another host, which
-    /// cannot happen with a per-user local data folder unless it is shared).
+    /// Whether to offer it at start: its writer does not run, or cannot be checked (another
+    /// host, which needs a shared data folder; or a version 1 file whose pid runs now, see
+    /// [`crate::liveness`]).
     pub fn is_orphaned(&self) -> bool {
         self.writer != Liveness::Running
     }
@@ -168,6 +233,13 @@ impl RecoveryStore {
     pub fn open_default() -> Result<RecoveryStore, RecoveryError> {
         let dir = RecoveryStore::default_dir().ok_or(RecoveryError::NoDataFolder)?;
         RecoveryStore::open(dir)
+    }
+
+    /// The usual recovery folder, to list and discard only: it is not created (a listing
+    /// command must not leave folders behind); a folder that does not exist lists nothing.
+    pub fn open_default_to_read() -> Result<RecoveryStore, RecoveryError> {
+        let dir = RecoveryStore::default_dir().ok_or(RecoveryError::NoDataFolder)?;
+        Ok(RecoveryStore { dir })
     }
 
     /// Opens (creating it `0700` if needed) the recovery folder `dir`.
@@ -195,11 +267,14 @@ impl RecoveryStore {
             key: entry.key,
             original_path: entry
                 .original_path
-                .as_ref()
-                .map(|p| p.to_string_lossy().into_owned()),
+                .as_deref()
+                .map(|p| paths::absolute_canonical(p).to_string_lossy().into_owned()),
+            original_visit_id: entry.original_visit_id,
             saved_at: entry.saved_at,
             host: entry.host.clone(),
             pid: entry.pid,
+            boot_id: entry.boot_id.clone(),
+            start_time: entry.start_time,
             visit: entry.visit.clone(),
         };
         let path = self.file_of(entry.key);
@@ -233,14 +308,21 @@ impl RecoveryStore {
         remove(file)
     }
 
-    /// Every recovery file, newest first (damaged ones last, with their error). Only an
-    /// unreadable folder is an error.
+    /// Every recovery file, newest first (damaged ones last, with their error). A folder that
+    /// does not exist holds none; only an unreadable folder is an error.
     pub fn list(&self) -> Result<Vec<Recovered>, RecoveryError> {
-        let entries = std::fs::read_dir(&self.dir).map_err(|source| FileError::Io {
-            file: self.dir.clone(),
-            action: "cannot list the recovery folder",
-            source,
-        })?;
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(FileError::Io {
+                    file: self.dir.clone(),
+                    action: "cannot list the recovery folder",
+                    source,
+                }
+                .into());
+            }
+        };
         let mut found: Vec<Recovered> = Vec::new();
         for dir_entry in entries.flatten() {
             let file = dir_entry.path();
@@ -319,9 +401,9 @@ fn read_entry(file: &Path) -> Result<RecoveryEntry, RecoveryError> {
     if header.format != RECOVERY_FORMAT_NAME {
         return Err(damaged("not a recovery file".to_owned()));
     }
-    if header.version != RECOVERY_FORMAT_VERSION {
+    if !(OLDEST_RECOVERY_FORMAT_VERSION..=RECOVERY_FORMAT_VERSION).contains(&header.version) {
         return Err(damaged(format!(
-            "recovery format version {} (this TriggerMap reads {RECOVERY_FORMAT_VERSION})",
+            "recovery format version {} (this TriggerMap reads {OLDEST_RECOVERY_FORMAT_VERSION} to {RECOVERY_FORMAT_VERSION})",
             header.version
         )));
     }
@@ -329,14 +411,7 @@ fn read_entry(file: &Path) -> Result<RecoveryEntry, RecoveryError> {
         // The parser's message may quote the visit's text: give only where it stopped.
         damaged(format!("{}: damaged", position(&e)))
     })?;
-    Ok(RecoveryEntry {
-        key: stored.key,
-        original_path: stored.original_path.map(PathBuf::from),
-        visit: stored.visit,
-        saved_at: stored.saved_at,
-        host: stored.host,
-        pid: stored.pid,
-    })
+    Ok(stored.into_entry())
 }
 
 /// The saved file a recovered visit is compared with.
@@ -352,13 +427,99 @@ pub enum SavedFile {
     Saved(Box<Visit>),
 }
 
+/// What restoring a recovery entry would mean for the file it names: where a save after
+/// restoring may write without asking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RestoreTarget {
+    /// The visit was never saved: it opens as a new visit and the first save asks where.
+    NeverSaved,
+    /// The file is gone: no visit is there to overwrite.
+    FileGone {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is there but cannot be read: do not write over it without asking.
+    FileUnreadable {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file holds this same visit (same id): saving the restored work there replaces an
+    /// older state of it.
+    SameVisit {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file now holds another visit (another id, perhaps another patient's): never write
+    /// over it without asking, and the question names both patients.
+    FileHoldsAnotherVisit {
+        /// The file.
+        path: PathBuf,
+        /// The patient id of the visit in the file.
+        on_disk_patient: String,
+        /// The patient id of the recovered visit.
+        recovered_patient: String,
+    },
+}
+
+impl RestoreTarget {
+    /// Whether a save after restoring may write to the recorded file without asking: it holds
+    /// the same visit, or it is gone.
+    pub fn may_save_without_asking(&self) -> bool {
+        matches!(
+            self,
+            RestoreTarget::SameVisit { .. } | RestoreTarget::FileGone { .. }
+        )
+    }
+}
+
+/// Reads the file a recovered visit was opened from or saved to (with `atlas`): what is on disk
+/// at [`RecoveryEntry::original_path`]. A relative path (version 1 files only) is read from the
+/// current folder, and [`restore_target`] then tells by the visit's id whether it is the same.
+pub fn read_saved(entry: &RecoveryEntry, atlas: &Atlas) -> SavedFile {
+    match &entry.original_path {
+        None => SavedFile::NeverSaved,
+        Some(path) if !path.exists() => SavedFile::Missing(path.clone()),
+        Some(path) => match storage::load_visit(path, atlas) {
+            Ok(visit) => SavedFile::Saved(Box::new(visit)),
+            Err(e) => SavedFile::Unreadable(e),
+        },
+    }
+}
+
+/// What restoring `entry` would mean, given what is on disk at its path ([`read_saved`]). The
+/// file holds the same visit only if its visit has the recovered visit's id and the id the file
+/// held when the entry was written; a path that resolves elsewhere (a relative path read from
+/// another folder, a file replaced since) comes out as another visit.
+pub fn restore_target(entry: &RecoveryEntry, saved: &SavedFile) -> RestoreTarget {
+    let path = || entry.original_path.clone().unwrap_or_default();
+    match saved {
+        SavedFile::NeverSaved => RestoreTarget::NeverSaved,
+        SavedFile::Missing(path) => RestoreTarget::FileGone { path: path.clone() },
+        SavedFile::Unreadable(_) => RestoreTarget::FileUnreadable { path: path() },
+        SavedFile::Saved(on_disk) => {
+            let expected = entry.original_visit_id.unwrap_or(entry.visit.id);
+            if on_disk.id == entry.visit.id && on_disk.id == expected {
+                RestoreTarget::SameVisit { path: path() }
+            } else {
+                RestoreTarget::FileHoldsAnotherVisit {
+                    path: path(),
+                    on_disk_patient: on_disk.patient_id.clone(),
+                    recovered_patient: entry.visit.patient_id.clone(),
+                }
+            }
+        }
+    }
+}
+
 /// What a recovered visit holds against its saved file: for the restore prompt.
 #[derive(Debug)]
 pub struct RecoverySummary {
     /// The saved file.
     pub saved: SavedFile,
+    /// What restoring would mean for that file.
+    pub target: RestoreTarget,
     /// The differences from the saved visit to the recovered one (`None` when there is no
-    /// saved visit to compare with).
+    /// saved visit of the same visit to compare with).
     pub diff: Option<VisitDiff>,
     /// The differences as the restore prompt shows them, one line each, muscles by their names
     /// in the atlas ([`VisitDiff::describe`]); empty without a diff.
@@ -372,23 +533,10 @@ pub struct RecoverySummary {
 pub fn summarise(entry: &RecoveryEntry, atlas: &Atlas) -> RecoverySummary {
     let count = entry.visit.points.len();
     let points = format!("{count} point{}", if count == 1 { "" } else { "s" });
-    let saved = match &entry.original_path {
-        None => SavedFile::NeverSaved,
-        Some(path) if !path.exists() => SavedFile::Missing(path.clone()),
-        Some(path) => match storage::load_visit(path, atlas) {
-            Ok(visit) => SavedFile::Saved(Box::new(visit)),
-            Err(e) => SavedFile::Unreadable(e),
-        },
-    };
-    let (diff, headline) = match &saved {
-        SavedFile::NeverSaved => (None, format!("{points}, never saved")),
-        SavedFile::Missing(_) => (None, format!("{points}; the saved file is gone")),
-        SavedFile::Unreadable(_) => (None, format!("{points}; the saved file cannot be read")),
-        SavedFile::Saved(visit) if visit.id != entry.visit.id => (
-            None,
-            format!("{points}; the saved file now holds another visit"),
-        ),
-        SavedFile::Saved(visit) => {
+    let saved = read_saved(entry, atlas);
+    let target = restore_target(entry, &saved);
+    let (diff, headline) = match (&saved, &target) {
+        (SavedFile::Saved(visit), RestoreTarget::SameVisit { .. }) => {
             let diff = diff_visits(visit, &entry.visit);
             let headline = if diff.is_empty() {
                 "the same as the saved file".to_owned()
@@ -397,10 +545,20 @@ pub fn summarise(entry: &RecoveryEntry, atlas: &Atlas) -> RecoverySummary {
             };
             (Some(diff), headline)
         }
+        (_, RestoreTarget::NeverSaved) => (None, format!("{points}, never saved")),
+        (_, RestoreTarget::FileGone { .. }) => (None, format!("{points}; the saved file is gone")),
+        (_, RestoreTarget::FileUnreadable { .. }) => {
+            (None, format!("{points}; the saved file cannot be read"))
+        }
+        (_, _) => (
+            None,
+            format!("{points}; the saved file now holds another visit"),
+        ),
     };
     let details = diff.as_ref().map(|d| d.describe(atlas)).unwrap_or_default();
     RecoverySummary {
         saved,
+        target,
         diff,
         details,
         headline,
@@ -507,5 +665,156 @@ mod tests {
             ["point 1 (Upper trapezius, Left, Back): added"]
         );
         assert!(matches!(summary.saved, SavedFile::Saved(_)));
+    }
+
+    /// The committed file of recovery format version 1: a visit of patient `PT-A` opened as
+    /// `pat/visit.ron`, a relative path, by process 4242 of `ws-3.invalid`.
+    fn version_1_fixture() -> String {
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/recovery-v1.ron"),
+        )
+        .expect("fixture")
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_entry_whose_pid_now_belongs_to_another_process_is_offered() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = RecoveryStore::open(dir.path().join("recovery")).expect("open");
+        let mine = entry(Visit::new_now());
+        store.write(&mine).expect("write");
+        // The same pid (this test's, which runs), started at another time: a reused pid.
+        let mut reused = entry(Visit::new_now());
+        reused.start_time = reused.start_time.map(|t| t + 1);
+        store.write(&reused).expect("write");
+        let offered: Vec<RecoveryKey> = store
+            .restorable()
+            .expect("restorable")
+            .iter()
+            .filter_map(|r| r.entry.as_ref().ok().map(|e| e.key))
+            .collect();
+        assert_eq!(offered, vec![reused.key]);
+    }
+
+    #[test]
+    fn a_version_1_file_is_read_and_migrated() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = RecoveryStore::open(dir.path().join("recovery")).expect("open");
+        std::fs::write(
+            store.dir().join("3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a.ron"),
+            version_1_fixture(),
+        )
+        .expect("write");
+        let listed = store.restorable().expect("restorable");
+        assert_eq!(listed.len(), 1, "another host's entry is offered");
+        let old = listed[0].entry.as_ref().expect("readable");
+        assert_eq!(old.original_path, Some(PathBuf::from("pat/visit.ron")));
+        assert_eq!(old.original_visit_id, Some(old.visit.id));
+        assert_eq!((old.boot_id.as_deref(), old.start_time), (None, None));
+        assert_eq!(old.visit.patient_id, "PT-A");
+        assert_eq!(listed[0].writer, Liveness::Unknown);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_visit_file_is_recorded_absolute_and_canonical() {
+        let dir = tempfile::tempdir().expect("dir");
+        let real_dir = std::fs::canonicalize(dir.path()).expect("canonical");
+        std::fs::create_dir(real_dir.join("pat")).expect("mkdir");
+        let visit_file = real_dir.join("pat").join("visit.ron");
+        let visit = Visit::new_now();
+        storage::save_visit(&visit_file, &visit).expect("save");
+        std::os::unix::fs::symlink(real_dir.join("pat"), real_dir.join("link")).expect("link");
+        let roundabout = real_dir
+            .join("link")
+            .join("..")
+            .join("pat")
+            .join("visit.ron");
+        let written = RecoveryEntry::new(
+            RecoveryKey::new_random(),
+            Some(roundabout),
+            visit.clone(),
+            DateTime::parse_from_rfc3339("2025-03-04T10:00:00+01:00").expect("time"),
+        );
+        assert_eq!(written.original_path.as_deref(), Some(visit_file.as_path()));
+        assert_eq!(written.original_visit_id, Some(visit.id));
+        let store = RecoveryStore::open(real_dir.join("recovery")).expect("open");
+        store.write(&written).expect("write");
+        let text = std::fs::read_to_string(store.file_of(written.key)).expect("read");
+        assert!(text.contains("version: 2"), "{text}");
+        assert!(text.contains(&format!("{:?}", visit_file.display().to_string())));
+        let read = store.list().expect("list");
+        assert_eq!(read[0].entry.as_ref().expect("entry"), &written);
+    }
+
+    #[test]
+    fn a_relative_path_that_now_names_another_patients_visit_is_another_visit() {
+        // A version 1 entry recorded `pat/visit.ron` as given; started later in another folder,
+        // `pat/visit.ron` there holds another patient's visit.
+        let dir = tempfile::tempdir().expect("dir");
+        let store = RecoveryStore::open(dir.path()).expect("open");
+        std::fs::write(store.dir().join("old.ron"), version_1_fixture()).expect("write");
+        let listed = store.list().expect("list");
+        let old = listed[0].entry.as_ref().expect("readable");
+        let mut elsewhere = Visit::new_now();
+        elsewhere.patient_id = "PT-B".to_owned();
+        let target = restore_target(old, &SavedFile::Saved(Box::new(elsewhere)));
+        assert_eq!(
+            target,
+            RestoreTarget::FileHoldsAnotherVisit {
+                path: PathBuf::from("pat/visit.ron"),
+                on_disk_patient: "PT-B".to_owned(),
+                recovered_patient: "PT-A".to_owned(),
+            }
+        );
+        assert!(!target.may_save_without_asking());
+        // The same folder: the same visit.
+        let same = restore_target(old, &SavedFile::Saved(Box::new(old.visit.clone())));
+        assert_eq!(
+            same,
+            RestoreTarget::SameVisit {
+                path: PathBuf::from("pat/visit.ron")
+            }
+        );
+        assert!(same.may_save_without_asking());
+    }
+
+    #[test]
+    fn restore_targets_of_every_kind() {
+        let visit = Visit::new_now();
+        let mut e = entry(visit.clone());
+        assert_eq!(
+            restore_target(&e, &SavedFile::NeverSaved),
+            RestoreTarget::NeverSaved
+        );
+        let path = PathBuf::from("/patients/PT-1/visit.ron");
+        e.original_path = Some(path.clone());
+        e.original_visit_id = Some(visit.id);
+        assert_eq!(
+            restore_target(&e, &SavedFile::Missing(path.clone())),
+            RestoreTarget::FileGone { path: path.clone() }
+        );
+        // The recovered visit's id matches the file, but the file held another visit when the
+        // entry was written: not the same.
+        e.original_visit_id = Some(Visit::new_now().id);
+        assert!(matches!(
+            restore_target(&e, &SavedFile::Saved(Box::new(visit.clone()))),
+            RestoreTarget::FileHoldsAnotherVisit { .. }
+        ));
+        let unreadable = SavedFile::Unreadable(FileError::ChangedOnDisk { file: path.clone() });
+        assert_eq!(
+            restore_target(&e, &unreadable),
+            RestoreTarget::FileUnreadable { path }
+        );
+    }
+
+    #[test]
+    fn a_folder_that_does_not_exist_lists_nothing_and_is_not_created() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = RecoveryStore {
+            dir: dir.path().join("absent"),
+        };
+        assert!(store.list().expect("list").is_empty());
+        assert!(!dir.path().join("absent").exists());
     }
 }

@@ -161,7 +161,7 @@ pub enum SaveRefusal {
     ReadFromNewerFormat,
     /// Another running instance holds the visit's lock.
     #[error("it is open in another instance: {0}")]
-    Locked(crate::lock::LockInfo),
+    Locked(Box<crate::lock::LockInfo>),
     /// The file on disk is a signed visit and the signature differs (or was removed).
     #[error("the visit on disk is signed; its signature cannot be changed or removed")]
     SignatureChanged,
@@ -856,6 +856,9 @@ pub fn save_visit(path: &Path, visit: &Visit) -> Result<(), FileError> {
 /// other than appended amendments (or replacing a signed visit by another visit). Refuses
 /// ([`FileError::Invalid`]) a visit with values that would not read back.
 ///
+/// A symbolic link is followed: the real file it names is saved (and backed up beside it), and
+/// the link stays a link ([`crate::paths::resolve_link`]; a loop of links is an error).
+///
 /// The write is atomic and durable: the previous file is first copied to [`backup_path_for`]
 /// (atomically), then the new text goes to a temporary file in the same folder, which is synced,
 /// renamed over `path`, and the folder synced. A crash at any moment leaves the old file or the
@@ -866,6 +869,12 @@ pub fn save_visit_checked(
     visit: &Visit,
     expected: Option<&FileStamp>,
 ) -> Result<FileStamp, FileError> {
+    let real_path = crate::paths::resolve_link(path).map_err(|source| FileError::Io {
+        file: path.to_owned(),
+        action: "cannot follow the symbolic link",
+        source,
+    })?;
+    let path = real_path.as_path();
     let refused = |reason| FileError::Refused {
         file: path.to_owned(),
         reason,
@@ -892,7 +901,7 @@ pub fn save_visit_checked(
         });
     }
     if let Some(holder) = crate::lock::held_by_another(path) {
-        return Err(refused(SaveRefusal::Locked(holder)));
+        return Err(refused(SaveRefusal::Locked(Box::new(holder))));
     }
     let current = read_limited(path)?;
     if let Some(expected) = expected {

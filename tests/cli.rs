@@ -124,3 +124,54 @@ fn without_the_gui_feature_the_app_is_refused_and_the_commands_work() {
     assert_eq!(code, 0);
     assert!(out.contains("upper_trapezius"));
 }
+
+/// `triggermap recovery` in a folder and with a data folder of its own.
+fn recovery_in(current_dir: &std::path::Path, data_dir: &std::path::Path) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_triggermap"))
+        .arg("recovery")
+        .current_dir(current_dir)
+        .env("TRIGGERMAP_DATA_DIR", data_dir)
+        .output()
+        .expect("run triggermap");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn recovery_only_reads_and_creates_no_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let (code, out) = recovery_in(dir.path(), &data);
+    assert_eq!((code, out.as_str()), (0, "none\n"));
+    assert!(!data.exists(), "the listing created {}", data.display());
+}
+
+/// The attack of issue 8: a recovery file of format version 1 recorded its visit as
+/// `pat/visit.ron`; started from another folder, where `pat/visit.ron` is another patient's
+/// visit, the entry must be reported as another visit, never compared as the same file.
+#[test]
+fn an_old_relative_recovery_path_read_from_another_folder_is_another_visit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recovery = dir.path().join("data").join("recovery");
+    std::fs::create_dir_all(&recovery).expect("mkdir");
+    std::fs::copy(
+        "tests/fixtures/recovery-v1.ron",
+        recovery.join("3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a.ron"),
+    )
+    .expect("copy the recovery file");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("pat")).expect("mkdir");
+    std::fs::copy(
+        "tests/fixtures/example-visit.ron",
+        elsewhere.join("pat").join("visit.ron"),
+    )
+    .expect("copy another patient's visit");
+    let (code, out) = recovery_in(&elsewhere, &dir.path().join("data"));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("\tpat/visit.ron\t0 points\t0 points; the saved file now holds another visit"),
+        "{out}"
+    );
+}

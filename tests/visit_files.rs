@@ -361,6 +361,52 @@ fn a_visit_locked_by_another_instance_is_not_saved_over() {
     );
 }
 
+/// Saving through a symbolic link saves the real file and leaves the link a link; the link and
+/// the real path share one lock, so a second instance opening the real path sees it.
+#[cfg(unix)]
+#[test]
+fn saving_through_a_link_saves_the_real_file_and_keeps_the_link() {
+    let dir = tempfile::tempdir().expect("dir");
+    let real = dir.path().join("real.ron");
+    let link = dir.path().join("visit.ron");
+    let mut visit = Visit::new_now();
+    save_visit(&real, &visit).expect("save");
+    std::os::unix::fs::symlink("real.ron", &link).expect("link");
+
+    let opened = open_visit(&link, &atlas()).expect("open through the link");
+    visit.notes = "changed through the link".to_owned();
+    save_visit_checked(&link, &visit, Some(&opened.stamp)).expect("save through the link");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink(),
+        "the link is still a link"
+    );
+    assert_eq!(
+        storage::load_visit(&real, &atlas()).expect("real").notes,
+        "changed through the link"
+    );
+    assert!(
+        backup_path_for(&real).exists(),
+        "the backup is beside the real file"
+    );
+    assert!(!backup_path_for(&link).exists());
+
+    let mut other = LockInfo::current();
+    other.host = "reception-pc.invalid".to_owned();
+    std::fs::write(lock_path_for(&real), ron::to_string(&other).expect("ron")).expect("lock");
+    assert_eq!(lock_path_for(&link), lock_path_for(&real));
+    let error = save_visit(&link, &visit).expect_err("locked through the real path");
+    assert!(matches!(
+        error,
+        FileError::Refused {
+            reason: SaveRefusal::Locked(_),
+            ..
+        }
+    ));
+}
+
 #[test]
 fn a_signed_visit_changes_on_disk_only_by_amendment() {
     let dir = tempfile::tempdir().expect("dir");

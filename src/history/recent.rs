@@ -160,17 +160,14 @@ impl RecentPatients {
         Ok(list)
     }
 
-    /// Writes the list to `path` atomically, creating its folder. Entries whose folder path is
-    /// not UTF-8 (which RON cannot hold) are left out.
+    /// Writes the list to `path` atomically, creating its folder and the missing folders above
+    /// it `0700` (the list holds patient ids and folder paths). Entries whose folder path is not
+    /// UTF-8 (which RON cannot hold) are left out.
     pub fn save(&self, path: &Path) -> Result<(), RecentError> {
         if let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent).map_err(|source| FileError::Io {
-                file: parent.to_owned(),
-                action: "cannot create the folder",
-                source,
-            })?;
+            storage::create_private_dir(parent)?;
         }
         let file = RecentFile {
             format: FORMAT_NAME.to_owned(),

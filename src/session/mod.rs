@@ -432,7 +432,7 @@ impl Session {
         let LockState::Refused { holder, .. } = &file.lock else {
             return Ok(TookOver { reloaded: false });
         };
-        match VisitLock::take_over(&file.path, holder.as_ref()) {
+        match VisitLock::take_over(&file.path, holder.as_deref()) {
             Ok(lock) => file.lock = LockState::Held(lock),
             Err(error) => {
                 if let LockError::Held { .. } = &error {

@@ -50,7 +50,7 @@ pub(super) enum LockState {
     /// until the user takes it over.
     Refused {
         /// Who holds it, if its lock file could be read.
-        holder: Option<LockInfo>,
+        holder: Option<Box<LockInfo>>,
         /// Whether the holder still runs.
         liveness: Liveness,
         /// The lock's message.

@@ -13,7 +13,7 @@ pub enum ReadOnly {
     /// but cannot be read. The lock can be taken over ([`super::Session::take_over_lock`]).
     Locked {
         /// Who holds the lock, if its file could be read.
-        holder: Option<LockInfo>,
+        holder: Option<Box<LockInfo>>,
         /// Whether the holder still runs (`Unknown` for another host or an unreadable lock).
         liveness: Liveness,
         /// The lock's own message, naming the file and the holder.

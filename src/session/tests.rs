@@ -259,7 +259,7 @@ fn a_visit_locked_elsewhere_is_read_only_until_taken_over() {
     s.open(&path).expect("open");
     let reason = s.read_only().expect("read-only");
     assert!(reason.can_take_over());
-    assert!(matches!(&reason, ReadOnly::Locked { holder: Some(h), .. } if *h == holder));
+    assert!(matches!(&reason, ReadOnly::Locked { holder: Some(h), .. } if **h == holder));
     assert!(reason.to_string().contains("dr-b"), "{reason}");
     let edit = change_pain(&s, 3);
     assert!(matches!(s.apply(edit), Err(ReadOnly::Locked { .. })));
@@ -305,7 +305,7 @@ fn a_lock_that_changed_hands_is_not_taken_over() {
     match s.read_only() {
         Some(ReadOnly::Locked {
             holder: Some(h), ..
-        }) => assert_eq!(h, third),
+        }) => assert_eq!(*h, third),
         other => panic!("still read-only for the new holder: {other:?}"),
     }
 }

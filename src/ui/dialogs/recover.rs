@@ -1,6 +1,7 @@
 //! "Restore unsaved work?" for what a session that ended without saving left behind.
 
 use super::{Reply, buttons};
+use crate::recovery::RestoreTarget;
 use crate::session::RecoveryOffer;
 use crate::ui::action::Action;
 use egui::Ui;
@@ -17,17 +18,15 @@ pub struct Recover {
     whose: String,
     /// The differences from the saved file, one per line, as shown.
     details: Vec<String>,
+    /// Why the work will not go back into its file, naming both patients, if so.
+    warning: Option<String>,
 }
 
 impl Recover {
     /// The dialog for `offer`.
     pub fn new(offer: RecoveryOffer) -> Self {
         let visit = &offer.entry.visit;
-        let patient = if visit.patient_id.trim().is_empty() {
-            "a patient not yet named".to_owned()
-        } else {
-            format!("patient {}", visit.patient_id)
-        };
+        let patient = patient_words(&visit.patient_id);
         let whose = format!(
             "the visit of {patient} on {}",
             visit.date_time.format("%Y-%m-%d %H:%M")
@@ -38,10 +37,26 @@ impl Recover {
             .iter()
             .map(|line| format!("• {line}"))
             .collect();
+        let warning = match &offer.summary.target {
+            RestoreTarget::FileHoldsAnotherVisit {
+                on_disk_patient,
+                recovered_patient,
+                ..
+            } => Some(format!(
+                "That file now holds another visit ({}). The work of {} is restored as a visit with no file: saving asks where, and never writes over the other visit.",
+                patient_words(on_disk_patient),
+                patient_words(recovered_patient)
+            )),
+            RestoreTarget::FileUnreadable { .. } => Some(
+                "That file cannot be read now. The work is restored as a visit with no file: saving asks where, and never writes over it.".to_owned(),
+            ),
+            _ => None,
+        };
         Recover {
             offer,
             whose,
             details,
+            warning,
         }
     }
 
@@ -61,6 +76,9 @@ impl Recover {
         if let Some(path) = &entry.original_path {
             ui.weak(format!("Its file: {}", path.display()));
         }
+        if let Some(warning) = &self.warning {
+            ui.colored_label(ui.visuals().warn_fg_color, warning);
+        }
         ui.strong(&self.offer.summary.headline);
         for line in self.details.iter().take(SHOWN_CHANGES) {
             ui.label(line);
@@ -76,5 +94,14 @@ impl Recover {
             Some(_) => Reply::Answer(Action::DiscardRecovery(self.offer.file.clone())),
             None => Reply::Open,
         }
+    }
+}
+
+/// "patient PT-0042", or "a patient not yet named".
+fn patient_words(patient_id: &str) -> String {
+    if patient_id.trim().is_empty() {
+        "a patient not yet named".to_owned()
+    } else {
+        format!("patient {patient_id}")
     }
 }
