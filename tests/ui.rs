@@ -371,3 +371,49 @@ fn the_list_scrolls_to_a_point_selected_elsewhere() {
     assert_eq!(h.state().selected(), Some(last.id));
     h.get_by_label(&label);
 }
+
+#[test]
+fn placing_points_with_long_names_never_moves_the_chart() {
+    let mut h = harness(app_with_answers(vec![]));
+    // The diagrams' rectangles, to the nearest pixel.
+    let rects = |h: &egui_kittest::Harness<'_, triggermap::ui::TriggerMapApp>| {
+        [View::Front, View::Back].map(|v| {
+            let r = h.state().canvas.view_rect(v).expect("shown");
+            [r.min.x, r.min.y, r.max.x, r.max.y].map(|c| c.round() as i32)
+        })
+    };
+    let before = rects(&h);
+    // Gastrocnemius (medial and lateral heads), the longest name in a list row: the first point
+    // clicked, the others placed beside it as the chart places them.
+    click_on(&mut h, View::Back, 0.03, 0.77);
+    for i in 1..20 {
+        let side = if i % 2 == 0 { Side::Left } else { Side::Right };
+        let x = if i % 2 == 0 { 0.03 } else { -0.03 };
+        let point = triggermap::model::TriggerPoint::new(
+            View::Back,
+            PatientPoint::new(x, 0.75 + 0.003 * i as f32),
+            Some(triggermap::model::MuscleId::from("gastrocnemius")),
+            side,
+        );
+        let id = point.id;
+        h.state_mut()
+            .apply(triggermap::editing::Edit::AddPoint(point));
+        h.run();
+        let at = screen(&h, View::Back, x, 0.75 + 0.003 * i as f32);
+        h.hover_at(at);
+        h.run();
+        assert!(h.state().visit().point(id).is_some());
+    }
+    assert_eq!(h.state().visit().points.len(), 20);
+    assert!(
+        h.state().visit().points.iter().all(|p| p
+            .muscle
+            .as_ref()
+            .is_some_and(|m| m.as_str() == "gastrocnemius")),
+        "every point is in the gastrocnemius"
+    );
+    assert_eq!(rects(&h), before, "placing points did not move the chart");
+    ctrl(&mut h, egui::Key::Z);
+    h.run();
+    assert_eq!(rects(&h), before, "undo did not move the chart");
+}

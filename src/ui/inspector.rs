@@ -100,9 +100,20 @@ pub fn show(
     egui::CollapsingHeader::new("Diagnostic criteria")
         .default_open(true)
         .show(ui, |ui| {
-            egui::Grid::new("criteria").striped(true).show(ui, |ui| {
-                for (label, value) in edited.criteria.labelled_mut() {
-                    ui.label(label);
+            // Rows of a fixed label width rather than a Grid: a Grid's first frame is wider
+            // than its next ones, and the panel would keep that width, moving the chart.
+            let label_width = (ui.available_width() * 0.42).min(170.0);
+            let row_height = ui.spacing().interact_size.y;
+            for (label, value) in edited.criteria.labelled_mut() {
+                ui.horizontal(|ui| {
+                    ui.allocate_ui_with_layout(
+                        egui::vec2(label_width, row_height),
+                        egui::Layout::left_to_right(egui::Align::Center),
+                        |ui| {
+                            ui.set_min_width(label_width);
+                            ui.add(egui::Label::new(label).truncate());
+                        },
+                    );
                     for option in Criterion::ALL {
                         if ui
                             .selectable_label(*value == option, option.label())
@@ -112,9 +123,8 @@ pub fn show(
                             field = Some("criteria");
                         }
                     }
-                    ui.end_row();
-                }
-            });
+                });
+            }
         });
 
     egui::Grid::new("measures").num_columns(2).show(ui, |ui| {
@@ -230,9 +240,12 @@ fn muscle_section(
         .to_owned();
     ui.horizontal(|ui| {
         let label = ui.label("Muscle");
+        // As wide as the panel leaves, never wider: the panel must not grow under the chart.
+        let width = (ui.available_width() - ui.spacing().icon_width - 16.0).max(120.0);
         egui::ComboBox::from_id_salt("muscle")
             .selected_text(current)
-            .width(230.0)
+            .wrap_mode(egui::TextWrapMode::Truncate)
+            .width(width)
             .height(400.0)
             .show_ui(ui, |ui| {
                 ui.add(

@@ -67,7 +67,12 @@ pub fn show(
                 ui.set_height(row_height - ui.spacing().item_spacing.y);
                 let (rect, _) = ui.allocate_exact_size(vec2(18.0, 18.0), Sense::hover());
                 style::draw_legend_marker(ui.painter(), rect.center(), 14.0, point.status);
-                let response = ui.selectable_label(is_selected, row_label(atlas, index + 1, point));
+                // A row never widens the panel (which would move the chart under the
+                // pointer): a long muscle name is shortened, and shown in full on hover.
+                let label = row_label(atlas, index + 1, point);
+                let response = ui
+                    .add(egui::Button::selectable(is_selected, label.as_str()).truncate())
+                    .on_hover_text(label);
                 if response.clicked() {
                     clicked = Some(point.id);
                 }
