@@ -417,3 +417,52 @@ fn placing_points_with_long_names_never_moves_the_chart() {
     h.run();
     assert_eq!(rects(&h), before, "undo did not move the chart");
 }
+
+#[test]
+fn nothing_is_recorded_that_the_clinician_did_not_choose() {
+    use egui::accesskit::Role;
+    use triggermap::model::Procedure;
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    let point = h.state().visit().points[0].clone();
+    assert_eq!(point.palpation_pain, None);
+    assert_eq!(point.pressure_threshold, None);
+
+    // Pain: a score is recorded only when one is clicked.
+    h.get_all_by_role_and_label(Role::Button, "7")
+        .next()
+        .expect("the palpation pain scale")
+        .click();
+    h.run();
+    assert_eq!(h.state().visit().points[0].palpation_pain, Some(7));
+
+    // Pressure threshold: typed, not picked.
+    h.get_by_role_and_label(Role::TextInput, "Pressure threshold")
+        .focus();
+    h.get_by_role_and_label(Role::TextInput, "Pressure threshold")
+        .type_text("2,5");
+    h.run();
+    assert_eq!(h.state().visit().points[0].pressure_threshold, Some(2.5));
+
+    // A new injection: no agent, concentration or volume chosen for the clinician; the pain
+    // before is this point's palpation pain, visibly.
+    h.get_by_label("Add…").click();
+    h.run();
+    h.get_by_label("Injection").click();
+    h.run();
+    let treatment = h.state().visit().points[0].treatments[0].clone();
+    match &treatment.procedure {
+        Procedure::Injection {
+            agent,
+            concentration,
+            volume_ml,
+            needle,
+        } => {
+            assert!(agent.is_empty() && concentration.is_empty() && needle.is_empty());
+            assert_eq!(*volume_ml, None);
+        }
+        other => panic!("an injection, got {other:?}"),
+    }
+    assert_eq!(treatment.pain_before, Some(7));
+    assert_eq!(treatment.pain_after, None);
+}

@@ -181,12 +181,13 @@ impl Procedure {
         }
     }
 
-    /// An empty procedure of each kind, in the order the UI offers them.
+    /// An empty procedure of each kind, in the order the UI offers them: nothing in it that the
+    /// clinician did not choose.
     pub fn blank_kinds() -> [Procedure; 4] {
         [
             Procedure::Injection {
-                agent: "lidocaine".to_owned(),
-                concentration: "1%".to_owned(),
+                agent: String::new(),
+                concentration: String::new(),
                 volume_ml: None,
                 needle: String::new(),
             },

@@ -8,6 +8,7 @@ use crate::editing::Edit;
 use crate::model::PointId;
 use crate::model::{Criterion, MuscleId, Procedure, Side, Status, Treatment, TriggerPoint, Visit};
 use crate::session::Session;
+use crate::storage::{MAX_INJECTION_ML, MAX_PRESSURE_THRESHOLD};
 use egui::Ui;
 
 /// Per-form state kept between frames.
@@ -127,60 +128,24 @@ pub fn show(
             }
         });
 
-    egui::Grid::new("measures").num_columns(2).show(ui, |ui| {
-        let pain_label = ui.label("Palpation pain (0–10)");
-        ui.horizontal(|ui| {
-            let mut recorded = edited.palpation_pain.is_some();
-            if ui
-                .checkbox(&mut recorded, "")
-                .labelled_by(pain_label.id)
-                .on_hover_text("Recorded")
-                .changed()
-            {
-                edited.palpation_pain = recorded.then_some(5);
-                field = Some("palpation_pain_recorded");
-            }
-            if let Some(pain) = edited.palpation_pain.as_mut() {
-                if ui
-                    .add(egui::Slider::new(pain, 0..=10))
-                    .labelled_by(pain_label.id)
-                    .changed()
-                {
-                    field = Some("palpation_pain");
-                }
-            } else {
-                ui.weak("not recorded");
-            }
-        });
-        ui.end_row();
-
-        let ppt_label = ui.label("Pressure threshold");
-        ui.horizontal(|ui| {
-            let mut measured = edited.pressure_threshold.is_some();
-            if ui
-                .checkbox(&mut measured, "")
-                .labelled_by(ppt_label.id)
-                .on_hover_text("Measured")
-                .changed()
-            {
-                edited.pressure_threshold = measured.then_some(2.0);
-                field = Some("pressure_threshold_measured");
-            }
-            if let Some(ppt) = edited.pressure_threshold.as_mut() {
-                let drag = egui::DragValue::new(ppt)
-                    .range(0.0..=crate::storage::MAX_PRESSURE_THRESHOLD)
-                    .speed(0.05)
-                    .max_decimals(2)
-                    .suffix(" kg/cm²");
-                if ui.add(drag).labelled_by(ppt_label.id).changed() {
-                    field = Some("pressure_threshold");
-                }
-            } else {
-                ui.weak("not measured");
-            }
-        });
-        ui.end_row();
+    // Nothing is recorded until the clinician chooses it: no value starts filled in.
+    if pain_scale(ui, "Palpation pain (0–10)", &mut edited.palpation_pain) {
+        field = Some("palpation_pain");
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("Pressure threshold");
+        if number_field(
+            ui,
+            label.id,
+            egui::Id::unique(("pressure_threshold", point.id)),
+            &mut edited.pressure_threshold,
+            0.0..=MAX_PRESSURE_THRESHOLD,
+            "kg/cm²",
+        ) {
+            field = Some("pressure_threshold");
+        }
     });
+    ui.add_space(4.0);
 
     let label = ui.label("Referred pain");
     if ui
@@ -212,7 +177,7 @@ pub fn show(
         field = Some("notes");
     }
     ui.separator();
-    treatments_section(ui, &mut edited, &mut field);
+    treatments_section(ui, visit, &mut edited, &mut field);
 
     if delete {
         return Some(Action::DeletePoint(point.id));
@@ -336,15 +301,26 @@ fn muscle_section(
     }
 }
 
-fn treatments_section(ui: &mut Ui, edited: &mut TriggerPoint, field: &mut Option<&'static str>) {
+fn treatments_section(
+    ui: &mut Ui,
+    visit: &Visit,
+    edited: &mut TriggerPoint,
+    field: &mut Option<&'static str>,
+) {
     ui.horizontal(|ui| {
         ui.strong("Treatment");
         ui.menu_button("Add…", |ui| {
             for blank in Procedure::blank_kinds() {
                 if ui.button(blank.kind_label()).clicked() {
+                    // What is known is copied, visibly: the point's palpation pain as the pain
+                    // before, and the last injection's agent, concentration and needle.
+                    let procedure = match blank {
+                        Procedure::Injection { .. } => last_injection(visit).unwrap_or(blank),
+                        other => other,
+                    };
                     edited.treatments.push(Treatment {
-                        procedure: blank,
-                        pain_before: None,
+                        procedure,
+                        pain_before: edited.palpation_pain,
                         pain_after: None,
                         notes: String::new(),
                     });
@@ -357,6 +333,7 @@ fn treatments_section(ui: &mut Ui, edited: &mut TriggerPoint, field: &mut Option
         ui.weak("None given at this visit.");
     }
     let mut remove = None;
+    let edited_id = edited.id;
     for (i, treatment) in edited.treatments.iter_mut().enumerate() {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -368,7 +345,7 @@ fn treatments_section(ui: &mut Ui, edited: &mut TriggerPoint, field: &mut Option
                 });
             });
             ui.push_id(i, |ui| {
-                if treatment_fields(ui, treatment) {
+                if treatment_fields(ui, egui::Id::unique(("treatment", edited_id, i)), treatment) {
                     *field = Some("treatment");
                 }
             });
@@ -380,8 +357,8 @@ fn treatments_section(ui: &mut Ui, edited: &mut TriggerPoint, field: &mut Option
     }
 }
 
-/// The fields of one treatment; true if any changed.
-fn treatment_fields(ui: &mut Ui, treatment: &mut Treatment) -> bool {
+/// The fields of one treatment (`id` tells its typed numbers apart); true if any changed.
+fn treatment_fields(ui: &mut Ui, id: egui::Id, treatment: &mut Treatment) -> bool {
     let mut changed = false;
     egui::Grid::new("treatment").num_columns(2).show(ui, |ui| {
         let text_row = |ui: &mut Ui, label: &str, value: &mut String, hint: &str| {
@@ -401,24 +378,16 @@ fn treatment_fields(ui: &mut Ui, treatment: &mut Treatment) -> bool {
             } => {
                 changed |= text_row(ui, "Agent", agent, "lidocaine, bupivacaine, saline…");
                 changed |= text_row(ui, "Concentration", concentration, "1%");
-                ui.label("Volume");
+                let label = ui.label("Volume");
                 ui.horizontal(|ui| {
-                    let mut given = volume_ml.is_some();
-                    if ui.checkbox(&mut given, "").changed() {
-                        *volume_ml = given.then_some(0.5);
-                        changed = true;
-                    }
-                    if let Some(v) = volume_ml.as_mut() {
-                        changed |= ui
-                            .add(
-                                egui::DragValue::new(v)
-                                    .range(0.0..=50.0)
-                                    .speed(0.05)
-                                    .max_decimals(2)
-                                    .suffix(" mL"),
-                            )
-                            .changed();
-                    }
+                    changed |= number_field(
+                        ui,
+                        label.id,
+                        id.with("volume"),
+                        volume_ml,
+                        0.0..=MAX_INJECTION_ML,
+                        "mL",
+                    );
                 });
                 ui.end_row();
                 changed |= text_row(ui, "Needle", needle, "27 G 1.5 in");
@@ -438,30 +407,6 @@ fn treatment_fields(ui: &mut Ui, treatment: &mut Treatment) -> bool {
                 changed |= text_row(ui, "What", description, "shockwave, TENS…");
             }
         }
-        for (label, pain) in [
-            ("Pain before", &mut treatment.pain_before),
-            ("Pain after", &mut treatment.pain_after),
-        ] {
-            let label = ui.label(label);
-            ui.horizontal(|ui| {
-                let mut recorded = pain.is_some();
-                if ui
-                    .checkbox(&mut recorded, "")
-                    .labelled_by(label.id)
-                    .changed()
-                {
-                    *pain = recorded.then_some(5);
-                    changed = true;
-                }
-                if let Some(p) = pain.as_mut() {
-                    changed |= ui
-                        .add(egui::Slider::new(p, 0..=10))
-                        .labelled_by(label.id)
-                        .changed();
-                }
-            });
-            ui.end_row();
-        }
         let label = ui.label("Notes");
         changed |= ui
             .add(
@@ -472,5 +417,123 @@ fn treatment_fields(ui: &mut Ui, treatment: &mut Treatment) -> bool {
             .changed();
         ui.end_row();
     });
+    changed |= pain_scale(ui, "Pain before", &mut treatment.pain_before);
+    changed |= pain_scale(ui, "Pain after", &mut treatment.pain_after);
     changed
+}
+
+/// The agent, concentration and needle of the visit's last injection, as a new injection's
+/// starting values (the volume is left for the clinician).
+fn last_injection(visit: &Visit) -> Option<Procedure> {
+    visit
+        .points
+        .iter()
+        .flat_map(|p| &p.treatments)
+        .rev()
+        .filter_map(|t| match &t.procedure {
+            Procedure::Injection {
+                agent,
+                concentration,
+                needle,
+                ..
+            } => Some(Procedure::Injection {
+                agent: agent.clone(),
+                concentration: concentration.clone(),
+                volume_ml: None,
+                needle: needle.clone(),
+            }),
+            _ => None,
+        })
+        .next()
+}
+
+/// A 0–10 pain score as a row of buttons under its label: nothing is recorded until one is
+/// chosen, and "Clear" takes the score back. True if it changed.
+fn pain_scale(ui: &mut Ui, label: &str, pain: &mut Option<u8>) -> bool {
+    let mut changed = false;
+    let title = format!(
+        "{label}: {}",
+        pain.map_or("not recorded".to_owned(), |p| p.to_string())
+    );
+    ui.label(label);
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 2.0;
+        for score in 0..=10u8 {
+            let chosen = *pain == Some(score);
+            let button =
+                egui::Button::selectable(chosen, score.to_string()).min_size(egui::vec2(22.0, 0.0));
+            if ui.add(button).on_hover_text(&title).clicked() && !chosen {
+                *pain = Some(score);
+                changed = true;
+            }
+        }
+        ui.add_space(6.0);
+        if pain.is_some() {
+            if ui.small_button("Clear").clicked() {
+                *pain = None;
+                changed = true;
+            }
+        } else {
+            ui.weak("not recorded");
+        }
+    });
+    changed
+}
+
+/// A number typed into a field with a hint, not a value picked for the clinician: empty means
+/// not recorded; a number outside `range` is shown in red and not recorded. `id` keeps the text
+/// as typed between frames. True if the recorded value changed.
+fn number_field(
+    ui: &mut Ui,
+    label: egui::Id,
+    id: egui::Id,
+    value: &mut Option<f32>,
+    range: std::ops::RangeInclusive<f32>,
+    unit: &str,
+) -> bool {
+    // The text as typed, and the value it was last in step with (an undo changes the value).
+    let (mut text, synced) = ui
+        .data(|d| d.get_temp::<(String, Option<f32>)>(id))
+        .filter(|(_, synced)| synced == value)
+        .unwrap_or_else(|| (value.map(format_number).unwrap_or_default(), *value));
+    let response = ui
+        .add(
+            egui::TextEdit::singleline(&mut text)
+                .desired_width(70.0)
+                .hint_text("–"),
+        )
+        .labelled_by(label);
+    ui.label(unit);
+    let typed = text.trim().replace(',', ".");
+    let parsed = if typed.is_empty() {
+        Ok(None)
+    } else {
+        match typed.parse::<f32>() {
+            Ok(v) if v.is_finite() && range.contains(&v) => Ok(Some(v)),
+            _ => Err(()),
+        }
+    };
+    let mut changed = false;
+    match parsed {
+        Ok(new) if response.changed() && new != *value => {
+            *value = new;
+            changed = true;
+        }
+        Err(()) => {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("{}–{} {unit}", range.start(), range.end()),
+            );
+        }
+        _ => {}
+    }
+    let synced = if changed { *value } else { synced };
+    ui.data_mut(|d| d.insert_temp(id, (text, synced)));
+    changed
+}
+
+/// A number as typed back to the clinician: "1.5", "2", "0.25".
+fn format_number(v: f32) -> String {
+    let text = format!("{v:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
