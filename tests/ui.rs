@@ -7,7 +7,7 @@ use egui_kittest::kittest::Queryable;
 use std::path::Path;
 use std::sync::Arc;
 use triggermap::atlas::Atlas;
-use triggermap::geometry::PatientPoint;
+use triggermap::model::PatientPoint;
 use triggermap::model::{Side, View};
 use triggermap::ui::TriggerMapApp;
 use triggermap::ui::app::Dialog;

@@ -380,7 +380,7 @@ fn push(fields: &mut Vec<FieldChange>, field: &'static str, before: String, afte
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::PatientPoint;
+    use crate::model::PatientPoint;
     use crate::model::{Criterion, Side, View};
 
     fn point(x: f32) -> TriggerPoint {

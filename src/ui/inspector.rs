@@ -128,7 +128,7 @@ pub fn show(
             }
             if let Some(ppt) = edited.pressure_threshold.as_mut() {
                 let drag = egui::DragValue::new(ppt)
-                    .range(0.0..=crate::storage::MAX_PRESSURE_THRESHOLD)
+                    .range(0.0..=crate::model::MAX_PRESSURE_THRESHOLD)
                     .speed(0.05)
                     .max_decimals(2)
                     .suffix(" kg/cm²");
