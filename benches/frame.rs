@@ -9,7 +9,7 @@ use egui::{RawInput, Rect, Vec2};
 use std::sync::Arc;
 use triggermap::atlas::Atlas;
 use triggermap::editing::{Edit, identify};
-use triggermap::geometry::PatientPoint;
+use triggermap::model::PatientPoint;
 use triggermap::model::{Status, TriggerPoint, View};
 use triggermap::ui::TriggerMapApp;
 use triggermap::ui::file_dialog::ScriptedPicker;

@@ -10,8 +10,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use triggermap::Atlas;
-use triggermap::geometry::PatientPoint;
 use triggermap::history::{KnotId, PatientFolder, start_follow_up};
+use triggermap::model::PatientPoint;
 use triggermap::model::{
     Criterion as Test, PointId, Procedure, Status, Treatment, TriggerPoint, Visit,
 };

@@ -9,7 +9,7 @@ mod patient;
 pub use patient::{compare, history};
 
 use crate::atlas::Atlas;
-use crate::geometry::PatientPoint;
+use crate::model::PatientPoint;
 use crate::model::View;
 use crate::storage;
 use std::collections::BTreeSet;

@@ -1,8 +1,9 @@
 //! Editing a visit: every change is an [`Edit`], applied in one place that keeps the undo and redo
 //! history and knows whether the visit differs from what was last saved.
 
-use crate::geometry::PatientPoint;
-use crate::model::{MuscleId, PointId, Side, Status, TriggerPoint, View, Visit, VisitDetails};
+use crate::model::{
+    MuscleId, PatientPoint, PointId, Side, Status, TriggerPoint, View, Visit, VisitDetails,
+};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 

@@ -27,9 +27,10 @@ use crate::atlas::Atlas;
 use crate::liveness::{Liveness, RecordedProcess, ThisProcess};
 use crate::model::{Visit, VisitDiff, VisitId, diff_visits};
 use crate::paths;
+use crate::storage::envelope::{self, EnvelopeError, Enveloped};
 use crate::storage::{self, FileError};
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -168,10 +169,19 @@ impl RecoveryFile {
     }
 }
 
-#[derive(Deserialize)]
-struct RecoveryHeader {
-    format: String,
-    version: u32,
+impl Enveloped for RecoveryFile {
+    const FORMAT_NAME: &'static str = RECOVERY_FORMAT_NAME;
+
+    fn reads(version: u32) -> bool {
+        (OLDEST_RECOVERY_FORMAT_VERSION..=RECOVERY_FORMAT_VERSION).contains(&version)
+    }
+
+    fn deserialize_version<'de, D: Deserializer<'de>>(
+        _version: u32,
+        file: D,
+    ) -> Result<Self, D::Error> {
+        RecoveryFile::deserialize(file)
+    }
 }
 
 /// Why the recovery store failed.
@@ -396,21 +406,28 @@ fn read_entry(file: &Path) -> Result<RecoveryEntry, RecoveryError> {
     let text = std::str::from_utf8(&bytes).map_err(|_| damaged("not UTF-8 text".to_owned()))?;
     let position =
         |e: &ron::error::SpannedError| format!("{}:{}", e.span.start.line, e.span.start.col);
-    let header: RecoveryHeader = ron::from_str(text)
-        .map_err(|e| damaged(format!("{}: not a recovery file", position(&e))))?;
-    if header.format != RECOVERY_FORMAT_NAME {
-        return Err(damaged("not a recovery file".to_owned()));
-    }
-    if !(OLDEST_RECOVERY_FORMAT_VERSION..=RECOVERY_FORMAT_VERSION).contains(&header.version) {
-        return Err(damaged(format!(
-            "recovery format version {} (this TriggerMap reads {OLDEST_RECOVERY_FORMAT_VERSION} to {RECOVERY_FORMAT_VERSION})",
-            header.version
-        )));
-    }
-    let stored: RecoveryFile = ron::from_str(text).map_err(|e| {
+    let stored = match envelope::read::<RecoveryFile>(text) {
+        Ok((_, stored)) => stored,
+        Err(EnvelopeError::OtherFormat { .. }) => {
+            return Err(damaged("not a recovery file".to_owned()));
+        }
+        Err(EnvelopeError::Version { found }) => {
+            return Err(damaged(format!(
+                "recovery format version {found} (this TriggerMap reads {OLDEST_RECOVERY_FORMAT_VERSION} to {RECOVERY_FORMAT_VERSION})"
+            )));
+        }
         // The parser's message may quote the visit's text: give only where it stopped.
-        damaged(format!("{}: damaged", position(&e)))
-    })?;
+        Err(EnvelopeError::Syntax {
+            error,
+            names_format: true,
+        }) => return Err(damaged(format!("{}: damaged", position(&error)))),
+        Err(EnvelopeError::Syntax { error, .. }) => {
+            return Err(damaged(format!(
+                "{}: not a recovery file",
+                position(&error)
+            )));
+        }
+    };
     Ok(stored.into_entry())
 }
 
@@ -568,7 +585,7 @@ pub fn summarise(entry: &RecoveryEntry, atlas: &Atlas) -> RecoverySummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::PatientPoint;
+    use crate::model::PatientPoint;
     use crate::model::{Side, TriggerPoint, View};
 
     fn entry(visit: Visit) -> RecoveryEntry {

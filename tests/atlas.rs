@@ -5,7 +5,8 @@
 use regex::RegexBuilder;
 use std::collections::{BTreeMap, HashSet};
 use triggermap::atlas::{Atlas, Group, Laterality};
-use triggermap::geometry::{self, PatientPoint};
+use triggermap::geometry;
+use triggermap::model::PatientPoint;
 use triggermap::model::{Side, View};
 
 fn atlas() -> Atlas {

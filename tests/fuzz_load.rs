@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use triggermap::atlas::Atlas;
-use triggermap::geometry::PatientPoint;
+use triggermap::model::PatientPoint;
 use triggermap::model::{Criteria, PointId, Procedure, Side, Treatment, TriggerPoint, View, Visit};
 use triggermap::storage::{self, FileError};
 
@@ -249,7 +249,7 @@ fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
     );
     match result {
         Ok(opened) => {
-            prop_assert!(storage::validate_visit(&opened.visit, atlas()).is_empty());
+            prop_assert!(triggermap::model::validate_visit(&opened.visit, atlas()).is_empty());
             if opened.read_only.is_none() {
                 let text = storage::visit_to_string(&opened.visit)
                     .map_err(|e| TestCaseError::fail(format!("cannot write back: {e}")))?;

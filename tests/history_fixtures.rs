@@ -22,7 +22,7 @@
 
 use std::path::{Path, PathBuf};
 use triggermap::Atlas;
-use triggermap::geometry::PatientPoint;
+use triggermap::model::PatientPoint;
 use triggermap::model::{
     Consent, PointId, Procedure, Side, Status, Treatment, TriggerPoint, View, Visit, VisitId,
 };

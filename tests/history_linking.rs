@@ -7,11 +7,11 @@
 use std::path::{Path, PathBuf};
 use triggermap::Atlas;
 use triggermap::editing::Edit;
-use triggermap::geometry::PatientPoint;
 use triggermap::history::{
     AUTO_LINK_DISTANCE, History, KnotId, LinkError, auto_link, auto_link_candidate, link,
     mark_resolved, start_follow_up, unlink,
 };
+use triggermap::model::PatientPoint;
 use triggermap::model::{MuscleId, PointId, Side, Status, TriggerPoint, View, Visit};
 use triggermap::storage;
 

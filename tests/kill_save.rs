@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 use triggermap::atlas::Atlas;
-use triggermap::geometry::PatientPoint;
+use triggermap::model::PatientPoint;
 use triggermap::model::{PointId, Side, TriggerPoint, View, Visit, VisitId};
 use triggermap::storage;
 use uuid::Uuid;

@@ -11,7 +11,7 @@ use egui::Modifiers;
 use egui_kittest::kittest::Queryable;
 use std::path::Path;
 use triggermap::atlas::Atlas;
-use triggermap::geometry::PatientPoint;
+use triggermap::model::PatientPoint;
 use triggermap::model::{Side, View};
 use triggermap::ui::canvas::Layout;
 use triggermap::ui::dialogs::{Dialog, Message};

@@ -1,8 +1,9 @@
 //! The atlas file as written in `assets/atlas.ron`: plain serde types, converted by the loader.
 
-use crate::geometry::PatientPoint;
+use crate::model::PatientPoint;
 use crate::model::View;
-use serde::{Deserialize, Serialize};
+use crate::storage::envelope::Enveloped;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The body region a muscle is listed under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -52,10 +53,28 @@ pub enum Laterality {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AtlasFile {
+    // Checked by the envelope reader, before the rest is read.
+    #[allow(dead_code)]
     pub format: String,
+    #[allow(dead_code)]
     pub version: u32,
     pub silhouette: Vec<SilhouettePart>,
     pub muscles: Vec<MuscleDef>,
+}
+
+impl Enveloped for AtlasFile {
+    const FORMAT_NAME: &'static str = super::FORMAT_NAME;
+
+    fn reads(version: u32) -> bool {
+        version == super::FORMAT_VERSION
+    }
+
+    fn deserialize_version<'de, D: Deserializer<'de>>(
+        _version: u32,
+        file: D,
+    ) -> Result<Self, D::Error> {
+        AtlasFile::deserialize(file)
+    }
 }
 
 /// One closed part of the body outline.

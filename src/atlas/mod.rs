@@ -11,8 +11,9 @@ mod validate;
 pub use file::{Group, Laterality, Layer};
 pub use validate::AtlasProblem;
 
-use crate::geometry::{self, Bounds, PatientPoint};
-use crate::model::{MuscleId, Side, View};
+use crate::geometry::{self, Bounds};
+use crate::model::{MuscleId, PatientPoint, Side, View};
+use crate::storage::envelope::{self, EnvelopeError};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -162,6 +163,12 @@ pub struct Atlas {
     by_id: HashMap<MuscleId, usize>,
 }
 
+impl crate::model::KnownMuscles for Atlas {
+    fn knows_muscle(&self, id: &MuscleId) -> bool {
+        self.muscle(id).is_some()
+    }
+}
+
 impl Atlas {
     /// The atlas compiled into the app.
     pub fn builtin() -> Result<Atlas, AtlasError> {
@@ -182,12 +189,34 @@ impl Atlas {
 
     /// Parses and validates atlas text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Atlas, AtlasError> {
-        let raw: file::AtlasFile = ron::from_str(text).map_err(|e| AtlasError::Syntax {
+        let invalid = |message: String| AtlasError::Invalid {
             file: file.to_owned(),
-            line: e.span.start.line,
-            column: e.span.start.col,
-            message: e.code.to_string(),
-        })?;
+            problems: vec![AtlasProblem {
+                subject: "file".to_owned(),
+                message,
+            }],
+        };
+        let raw: file::AtlasFile = match envelope::read(text) {
+            Ok((_, raw)) => raw,
+            Err(EnvelopeError::Syntax { error, .. }) => {
+                return Err(AtlasError::Syntax {
+                    file: file.to_owned(),
+                    line: error.span.start.line,
+                    column: error.span.start.col,
+                    message: error.code.to_string(),
+                });
+            }
+            Err(EnvelopeError::OtherFormat { found }) => {
+                return Err(invalid(format!(
+                    "format is {found:?}, expected {FORMAT_NAME:?}"
+                )));
+            }
+            Err(EnvelopeError::Version { found }) => {
+                return Err(invalid(format!(
+                    "version {found} is not the supported version {FORMAT_VERSION}"
+                )));
+            }
+        };
         let problems = validate::validate(&raw);
         if !problems.is_empty() {
             return Err(AtlasError::Invalid {

@@ -1,8 +1,9 @@
 //! Checks an atlas file's content before it is used: every problem is collected and reported.
 
+use super::Shape;
 use super::file::{AtlasFile, Laterality, to_points};
-use super::{FORMAT_NAME, FORMAT_VERSION, Shape};
-use crate::geometry::{self, PatientPoint};
+use crate::geometry;
+use crate::model::PatientPoint;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -37,22 +38,6 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
             message,
         })
     };
-
-    if atlas.format != FORMAT_NAME {
-        report(
-            "file",
-            format!("format is {:?}, expected {FORMAT_NAME:?}", atlas.format),
-        );
-    }
-    if atlas.version != FORMAT_VERSION {
-        report(
-            "file",
-            format!(
-                "version {} is not the supported version {FORMAT_VERSION}",
-                atlas.version
-            ),
-        );
-    }
 
     let mut body = Vec::new();
     for part in &atlas.silhouette {

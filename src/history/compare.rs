@@ -20,7 +20,7 @@
 use super::linking::AUTO_LINK_DISTANCE;
 use super::timeline::{History, KnotId, Occurrence};
 use super::trend::Trend;
-use crate::geometry::PatientPoint;
+use crate::model::PatientPoint;
 use crate::model::{MuscleId, PointId, Side, Status, TriggerPoint, View, Visit, VisitId};
 use chrono::{DateTime, FixedOffset};
 use std::collections::{BTreeMap, HashMap};

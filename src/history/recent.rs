@@ -5,9 +5,10 @@
 //! with [`storage::write_atomically`].
 
 pub use crate::folders::config_dir;
+use crate::storage::envelope::{self, EnvelopeError, Enveloped};
 use crate::storage::{self, FileError};
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The format name that the first field of the recent-patients file carries.
@@ -76,10 +77,19 @@ struct RecentFile {
     patients: Vec<RecentPatient>,
 }
 
-#[derive(Deserialize)]
-struct Header {
-    format: String,
-    version: u32,
+impl Enveloped for RecentFile {
+    const FORMAT_NAME: &'static str = FORMAT_NAME;
+
+    fn reads(version: u32) -> bool {
+        (1..=FORMAT_VERSION).contains(&version)
+    }
+
+    fn deserialize_version<'de, D: Deserializer<'de>>(
+        _version: u32,
+        file: D,
+    ) -> Result<Self, D::Error> {
+        RecentFile::deserialize(file)
+    }
 }
 
 impl RecentPatients {
@@ -127,32 +137,39 @@ impl RecentPatients {
         };
         let text =
             std::str::from_utf8(&bytes).map_err(|_| content(1, 1, "not UTF-8 text".to_owned()))?;
-        let header: Header = ron::from_str(text).map_err(|e| {
-            content(
-                e.span.start.line,
-                e.span.start.col,
-                format!("not a recent-patients list: {}", e.code),
-            )
-        })?;
-        if header.format != FORMAT_NAME {
-            return Err(content(
-                1,
-                1,
-                format!("format: {:?} is not {FORMAT_NAME:?}", header.format),
-            ));
-        }
-        if header.version == 0 || header.version > FORMAT_VERSION {
-            return Err(content(
-                1,
-                1,
-                format!(
-                    "version {} is not one this TriggerMap reads (1 to {FORMAT_VERSION})",
-                    header.version
-                ),
-            ));
-        }
-        let file: RecentFile = ron::from_str(text)
-            .map_err(|e| content(e.span.start.line, e.span.start.col, e.code.to_string()))?;
+        let file = match envelope::read::<RecentFile>(text) {
+            Ok((_, file)) => file,
+            Err(EnvelopeError::Syntax {
+                error,
+                names_format: true,
+            }) => {
+                let (line, column) = (error.span.start.line, error.span.start.col);
+                return Err(content(line, column, error.code.to_string()));
+            }
+            Err(EnvelopeError::Syntax { error, .. }) => {
+                return Err(content(
+                    error.span.start.line,
+                    error.span.start.col,
+                    format!("not a recent-patients list: {}", error.code),
+                ));
+            }
+            Err(EnvelopeError::OtherFormat { found }) => {
+                return Err(content(
+                    1,
+                    1,
+                    format!("format: {found:?} is not {FORMAT_NAME:?}"),
+                ));
+            }
+            Err(EnvelopeError::Version { found }) => {
+                return Err(content(
+                    1,
+                    1,
+                    format!(
+                        "version {found} is not one this TriggerMap reads (1 to {FORMAT_VERSION})"
+                    ),
+                ));
+            }
+        };
         let mut list = RecentPatients {
             patients: file.patients,
         };

@@ -13,7 +13,7 @@
 //! ignored the second time ([`History::ignored_points`]).
 
 use super::trend::Trend;
-use crate::geometry::PatientPoint;
+use crate::model::PatientPoint;
 use crate::model::{MuscleId, PointId, Side, Status, Treatment, View, Visit, VisitId};
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;

@@ -175,7 +175,7 @@ pub fn same_content(a: &Visit, b: &Visit) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::PatientPoint;
+    use crate::model::PatientPoint;
     use crate::model::{Side, TriggerPoint, View};
 
     fn at(text: &str) -> DateTime<FixedOffset> {

@@ -571,7 +571,7 @@ pub fn name_muscles_in(line: &str, names: &dyn MuscleNames) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::PatientPoint;
+    use crate::model::PatientPoint;
     use crate::model::{Criterion, Side, View};
 
     fn point(x: f32) -> TriggerPoint {

@@ -1,11 +1,14 @@
 //! The clinical data model: a visit and the trigger points found at it.
 //!
 //! Plain serde types with no UI dependency. Sides are always the patient's; positions are in the
-//! patient frame of [`crate::geometry`].
+//! patient frame ([`PatientPoint`]). [`validate_visit`] holds the rules every value must follow,
+//! with the limits it checks.
 
 mod audit;
 mod diff;
 mod point;
+mod position;
+mod validate;
 mod visit;
 
 pub use audit::{Amendment, AuditError, Signature, amend, same_content, sign};
@@ -14,6 +17,11 @@ pub use diff::{
     diff_visits, name_muscles_in,
 };
 pub use point::{Criteria, Criterion, PointId, Procedure, Status, Treatment, TriggerPoint};
+pub use position::PatientPoint;
+pub use validate::{
+    KnownMuscles, MAX_INJECTION_ML, MAX_NAME_CHARS, MAX_PRESSURE_THRESHOLD, PLAUSIBLE_YEARS,
+    VisitProblem, human_path, validate_values, validate_visit,
+};
 pub use visit::{Consent, Visit, VisitDetails, VisitId};
 
 use serde::{Deserialize, Serialize};

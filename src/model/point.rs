@@ -1,7 +1,7 @@
 //! One trigger point: where it is, what was found, and what was done.
 
+use super::PatientPoint;
 use super::{MuscleId, Side, View};
-use crate::geometry::PatientPoint;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;

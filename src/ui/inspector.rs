@@ -7,8 +7,8 @@ use crate::atlas::Atlas;
 use crate::editing::Edit;
 use crate::model::PointId;
 use crate::model::{Criterion, MuscleId, Procedure, Side, Status, Treatment, TriggerPoint, Visit};
+use crate::model::{MAX_INJECTION_ML, MAX_PRESSURE_THRESHOLD};
 use crate::session::Session;
-use crate::storage::{MAX_INJECTION_ML, MAX_PRESSURE_THRESHOLD};
 use egui::Ui;
 
 /// Per-form state kept between frames.
