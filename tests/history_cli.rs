@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use triggermap::Atlas;
 use triggermap::cli;
 use triggermap::history::table::history_table;
-use triggermap::history::{BadFileError, KnotId, PatientFolder, Trend};
+use triggermap::history::{BadFileError, FileKind, KnotId, PatientFolder, Trend};
 use triggermap::model::{PointId, Status};
 use triggermap::storage::FileError;
 
@@ -134,8 +134,15 @@ fn a_folder_with_bad_files_opens_its_good_visits_and_lists_the_bad_ones() {
     assert_eq!(bad[3].0, "other-patient.ron");
     assert!(matches!(
         bad[3].1,
-        BadFileError::OtherPatient { found, expected, .. } if found == "PT-0099" && expected == "PT-0002"
+        BadFileError::OtherPatient { like, .. } if like.ends_with("2025-02-03_1000.ron")
     ));
+    // Which files and what differs, never the patient ids.
+    let message = bad[3].1.to_string();
+    assert!(message.contains("patient id differs"), "{message}");
+    assert!(
+        !message.contains("PT-0099") && !message.contains("PT-0002"),
+        "{message}"
+    );
     // Knots follow through the read-only visit.
     let history = folder.history();
     assert_eq!(history.knots().len(), 2);
@@ -295,7 +302,14 @@ fn history_command() {
     assert_eq!(bad_lines.len(), 4, "{bad}");
     assert!(bad_lines[1].contains("damaged.ron:") && bad_lines[1].contains("truncated"));
     assert!(bad_lines[2].contains("newer-version.ron") && bad_lines[2].contains("version 99"));
-    assert!(bad_lines[3].contains("PT-0099"));
+    // The file of another patient is named, its patient id is not.
+    assert!(
+        bad_lines[3].contains("other-patient.ron") && bad_lines[3].contains("patient id differs")
+    );
+    assert!(
+        !bad.contains("PT-0099") && !bad.contains("PT-0002"),
+        "{bad}"
+    );
     assert!(out.contains("Read-only visits (included above):\n"));
 
     let (code, _, err) = run(|o, e| cli::history(&patients().join("no-such-folder"), &atlas, o, e));
@@ -377,5 +391,111 @@ fn compare_command() {
         )
     });
     assert_eq!(code, cli::EXIT_INVALID);
-    assert!(err.contains("different patients"));
+    assert!(err.contains("different patients"), "{err}");
+    assert!(err.contains("other-patient.ron"), "{err}");
+    assert!(
+        !err.contains("PT-0099") && !err.contains("PT-0002"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_devices_and_folders_named_like_visits_are_listed_not_opened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        patients().join("weekly-neck/2025-01-07_0930.ron"),
+        dir.path().join("visit.ron"),
+    )
+    .expect("copy");
+    let fifo = dir.path().join("pipe.ron");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    std::fs::create_dir(dir.path().join("folder.ron")).expect("mkdir");
+    std::os::unix::fs::symlink("/dev/null", dir.path().join("device.ron")).expect("symlink");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("dangling.ron"))
+        .expect("symlink");
+    // A link to a visit file is read as the file.
+    std::fs::copy(
+        patients().join("weekly-neck/2025-01-14_0930.ron"),
+        dir.path().join(".real"),
+    )
+    .expect("copy");
+    std::os::unix::fs::symlink(dir.path().join(".real"), dir.path().join("linked.ron"))
+        .expect("symlink");
+
+    // On a thread, so that a hang fails the test instead of stopping it.
+    let (send, receive) = std::sync::mpsc::channel();
+    let path = dir.path().to_owned();
+    std::thread::spawn(move || {
+        let atlas = atlas();
+        let folder = PatientFolder::open(&path, &atlas);
+        let mut out = Vec::new();
+        let code = cli::history(&path, &atlas, &mut out, &mut Vec::new());
+        let _ = send.send((folder, code, out));
+    });
+    let (folder, code, out) = receive
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("listing the folder did not hang");
+    let folder = folder.expect("open");
+    assert_eq!(folder.visits.len(), 2, "the file and the link to a file");
+    let bad: Vec<(String, &BadFileError)> = folder
+        .bad_files
+        .iter()
+        .map(|b| {
+            let name = b
+                .path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            (name, &b.error)
+        })
+        .collect();
+    assert_eq!(bad.len(), 4, "{bad:#?}");
+    assert_eq!(bad[0].0, "dangling.ron");
+    assert!(matches!(bad[0].1, BadFileError::Unreadable { .. }));
+    assert_eq!(bad[1].0, "device.ron");
+    assert!(matches!(
+        bad[1].1,
+        BadFileError::NotAFile {
+            kind: FileKind::Device,
+            ..
+        }
+    ));
+    assert_eq!(bad[2].0, "folder.ron");
+    assert!(matches!(
+        bad[2].1,
+        BadFileError::NotAFile {
+            kind: FileKind::Folder,
+            ..
+        }
+    ));
+    assert_eq!(bad[3].0, "pipe.ron");
+    assert!(matches!(
+        bad[3].1,
+        BadFileError::NotAFile {
+            kind: FileKind::Fifo,
+            ..
+        }
+    ));
+
+    assert_eq!(code.expect("io"), cli::EXIT_INVALID);
+    let out = String::from_utf8(out).expect("utf8");
+    let listed = out.split("Files not loaded (4):\n").nth(1).expect("listed");
+    assert!(
+        listed.contains("pipe.ron: not a visit file but a FIFO (named pipe)"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("folder.ron: not a visit file but a folder"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("device.ron: not a visit file but a device"),
+        "{listed}"
+    );
 }

@@ -118,11 +118,10 @@ pub fn compare(
         return Ok(EXIT_INVALID);
     };
     if visit_a.patient_id != visit_b.patient_id {
+        // Which files, and that they differ; never the patient ids themselves.
         writeln!(
             err,
-            "triggermap compare: the visits are of different patients ({:?} and {:?}): {} {}",
-            visit_a.patient_id,
-            visit_b.patient_id,
+            "triggermap compare: the two visits are of different patients (their patient ids differ): {} {}",
             a.display(),
             b.display()
         )?;
