@@ -1,10 +1,12 @@
 //! The `triggermap` binary: the charting app, or a headless command.
 
 use clap::{Parser, Subcommand};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use triggermap::atlas::Atlas;
 use triggermap::cli;
+use triggermap::history::table::VisitColumns;
 use triggermap::model::View;
 
 /// Chart myofascial trigger points on anatomical body maps.
@@ -44,9 +46,16 @@ enum Command {
     /// Print a patient's knots across visits as a table, with the files that could not be loaded.
     ///
     /// One row per knot: muscle, side, first and last seen, status and pain at each visit, trend.
+    /// The last 12 visits are shown as columns, with the knots charted at them.
     History {
         /// The patient's folder of visit files.
         folder: PathBuf,
+        /// Show the last N visits as columns (and the knots charted at them).
+        #[arg(long, value_name = "N", conflicts_with = "all")]
+        last: Option<NonZeroUsize>,
+        /// Show every visit as a column, and every knot.
+        #[arg(long)]
+        all: bool,
     },
     /// Compare two visits of a patient: new, resolved, better, worse and unchanged knots.
     Compare {
@@ -98,8 +107,13 @@ fn main() -> ExitCode {
         Some(Command::Atlas) => cli::atlas(&atlas, &mut out),
         Some(Command::Recovery) => cli::recovery(&atlas, &mut out),
         Some(Command::Locate { view, x, y }) => cli::locate(&atlas, view, x, y, &mut out),
-        Some(Command::History { folder }) => {
-            cli::history(&folder, &atlas, &mut out, &mut std::io::stderr())
+        Some(Command::History { folder, last, all }) => {
+            let columns = match (all, last) {
+                (true, _) => VisitColumns::All,
+                (false, Some(n)) => VisitColumns::Last(n.get()),
+                (false, None) => VisitColumns::DEFAULT,
+            };
+            cli::history(&folder, columns, &atlas, &mut out, &mut std::io::stderr())
         }
         Some(Command::Compare { a, b }) => {
             cli::compare(&a, &b, &atlas, &mut out, &mut std::io::stderr())

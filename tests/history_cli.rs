@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use triggermap::Atlas;
 use triggermap::cli;
-use triggermap::history::table::history_table;
-use triggermap::history::{BadFileError, KnotId, PatientFolder, Trend};
+use triggermap::history::table::{TableExtent, VisitColumns, write_history_table};
+use triggermap::history::{BadFileError, FileKind, KnotId, PatientFolder, Trend};
 use triggermap::model::{PointId, Status};
 use triggermap::storage::FileError;
 
@@ -136,8 +136,15 @@ fn a_folder_with_bad_files_opens_its_good_visits_and_lists_the_bad_ones() {
     assert_eq!(bad[3].0, "other-patient.ron");
     assert!(matches!(
         bad[3].1,
-        BadFileError::OtherPatient { found, expected, .. } if found == "PT-0099" && expected == "PT-0002"
+        BadFileError::OtherPatient { like, .. } if like.ends_with("2025-02-03_1000.ron")
     ));
+    // Which files and what differs, never the patient ids.
+    let message = bad[3].1.to_string();
+    assert!(message.contains("patient id differs"), "{message}");
+    assert!(
+        !message.contains("PT-0099") && !message.contains("PT-0002"),
+        "{message}"
+    );
     // Knots follow through the read-only visit.
     let history = folder.history();
     assert_eq!(history.knots().len(), 2);
@@ -248,9 +255,22 @@ fn a_knots_history_has_its_pain_pressure_status_and_treatments_over_the_dates() 
 #[test]
 fn the_history_table() {
     let folder = PatientFolder::open(&patients().join("weekly-neck"), &atlas()).expect("open");
-    let text = history_table(&folder.history(), &|m| {
+    let ids = |m: Option<&triggermap::model::MuscleId>| {
         m.map_or_else(|| "-".to_owned(), |m| m.to_string())
-    });
+    };
+    let mut out = Vec::new();
+    let extent =
+        write_history_table(&mut out, &folder.history(), VisitColumns::All, &ids).expect("write");
+    assert_eq!(
+        extent,
+        TableExtent {
+            visits_shown: 4,
+            visits: 4,
+            knots_shown: 7,
+            knots: 7
+        }
+    );
+    let text = String::from_utf8(out).expect("utf8");
     let expected = "\
 #  Muscle              Side   First seen  Last seen   2025-01-07  2025-01-14  2025-01-21  2025-01-28  Trend
 -  ------------------  -----  ----------  ----------  ----------  ----------  ----------  ----------  ---------
@@ -264,12 +284,38 @@ fn the_history_table() {
 Each visit: status and palpation pain (A7 = active, pain 7). A active, L latent, U not classified, ? to re-examine, R resolved, . not charted.
 ";
     assert_eq!(text, expected);
+
+    // The last visit only: its column, and the knots charted at it (not K4, resolved before).
+    let mut out = Vec::new();
+    let extent = write_history_table(&mut out, &folder.history(), VisitColumns::Last(1), &ids)
+        .expect("write");
+    assert_eq!((extent.visits_shown, extent.knots_shown), (1, 6));
+    let expected = "\
+#  Muscle              Side   First seen  Last seen   2025-01-28  Trend
+-  ------------------  -----  ----------  ----------  ----------  ---------
+7  infraspinatus       Left   2025-01-28  2025-01-28  A5          New
+6  quadratus_lumborum  Right  2025-01-14  2025-01-28  A           Worse
+5  rhomboids           Left   2025-01-07  2025-01-28  ?           Unchanged
+1  upper_trapezius     Left   2025-01-07  2025-01-21  R           Resolved
+3  upper_trapezius     Left   2025-01-07  2025-01-28  L3          Unchanged
+2  upper_trapezius     Right  2025-01-07  2025-01-28  A9          Worse
+Each visit: status and palpation pain (A7 = active, pain 7). A active, L latent, U not classified, ? to re-examine, R resolved, . not charted.
+";
+    assert_eq!(String::from_utf8(out).expect("utf8"), expected);
 }
 
 #[test]
 fn history_command() {
     let atlas = atlas();
-    let (code, out, err) = run(|o, e| cli::history(&patients().join("weekly-neck"), &atlas, o, e));
+    let (code, out, err) = run(|o, e| {
+        cli::history(
+            &patients().join("weekly-neck"),
+            VisitColumns::DEFAULT,
+            &atlas,
+            o,
+            e,
+        )
+    });
     assert_eq!(code, cli::EXIT_OK, "{err}");
     assert!(
         out.starts_with("Patient PT-0001: 4 visits, 7 knots"),
@@ -283,7 +329,15 @@ fn history_command() {
     assert_eq!(out.matches("Upper trapezius").count(), 3, "{out}");
     assert!(!out.contains("Files not loaded"));
 
-    let (code, out, _) = run(|o, e| cli::history(&patients().join("mixed-files"), &atlas, o, e));
+    let (code, out, _) = run(|o, e| {
+        cli::history(
+            &patients().join("mixed-files"),
+            VisitColumns::DEFAULT,
+            &atlas,
+            o,
+            e,
+        )
+    });
     assert_eq!(code, cli::EXIT_INVALID);
     assert!(
         out.starts_with("Patient PT-0002: 3 visits, 2 knots"),
@@ -297,15 +351,31 @@ fn history_command() {
     assert_eq!(bad_lines.len(), 4, "{bad}");
     assert!(bad_lines[1].contains("damaged.ron:") && bad_lines[1].contains("truncated"));
     assert!(bad_lines[2].contains("newer-version.ron") && bad_lines[2].contains("version 99"));
-    assert!(bad_lines[3].contains("PT-0099"));
+    // The file of another patient is named, its patient id is not.
+    assert!(
+        bad_lines[3].contains("other-patient.ron") && bad_lines[3].contains("patient id differs")
+    );
+    assert!(
+        !bad.contains("PT-0099") && !bad.contains("PT-0002"),
+        "{bad}"
+    );
     assert!(out.contains("Read-only visits (included above):\n"));
 
-    let (code, _, err) = run(|o, e| cli::history(&patients().join("no-such-folder"), &atlas, o, e));
+    let (code, _, err) = run(|o, e| {
+        cli::history(
+            &patients().join("no-such-folder"),
+            VisitColumns::DEFAULT,
+            &atlas,
+            o,
+            e,
+        )
+    });
     assert_eq!(code, cli::EXIT_USAGE);
     assert!(err.contains("not a folder"));
 
     let empty = tempfile::tempdir().expect("tempdir");
-    let (code, out, _) = run(|o, e| cli::history(empty.path(), &atlas, o, e));
+    let (code, out, _) =
+        run(|o, e| cli::history(empty.path(), VisitColumns::DEFAULT, &atlas, o, e));
     assert_eq!(code, cli::EXIT_INVALID);
     assert!(out.contains("No readable visit file"));
 }
@@ -379,5 +449,250 @@ fn compare_command() {
         )
     });
     assert_eq!(code, cli::EXIT_INVALID);
-    assert!(err.contains("different patients"));
+    assert!(err.contains("different patients"), "{err}");
+    assert!(err.contains("other-patient.ron"), "{err}");
+    assert!(
+        !err.contains("PT-0099") && !err.contains("PT-0002"),
+        "{err}"
+    );
+}
+
+/// A folder of `visits` daily visits of one patient, each with `points` new knots (no lineage),
+/// written without the atlas's save path so that it is quick.
+fn many_visits(visits: usize, points: usize) -> tempfile::TempDir {
+    use triggermap::geometry::PatientPoint;
+    use triggermap::model::{Side, TriggerPoint, View, Visit};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let start = chrono::DateTime::parse_from_rfc3339("2020-01-06T09:30:00+01:00").expect("date");
+    let muscles = [
+        "upper_trapezius",
+        "levator_scapulae",
+        "infraspinatus",
+        "rhomboids",
+    ];
+    for v in 0..visits {
+        let mut visit = Visit::new_now();
+        visit.patient_id = "GEN-1".to_owned();
+        visit.date_time = start + chrono::Duration::days(v as i64);
+        visit.points = (0..points)
+            .map(|p| {
+                let mut point = TriggerPoint::new(
+                    View::Back,
+                    PatientPoint::new(0.07, 0.2),
+                    Some(muscles[(v + p) % muscles.len()].into()),
+                    Side::Left,
+                );
+                point.palpation_pain = Some(((v + p) % 11) as u8);
+                point
+            })
+            .collect();
+        let text = triggermap::storage::visit_to_string(&visit).expect("text");
+        std::fs::write(dir.path().join(format!("{v:05}.ron")), text).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn history_shows_the_last_visits_unless_asked_for_all() {
+    let atlas = atlas();
+    let folder = many_visits(60, 3);
+    let (code, out, err) =
+        run(|o, e| cli::history(folder.path(), VisitColumns::DEFAULT, &atlas, o, e));
+    assert_eq!(code, cli::EXIT_OK, "{err}");
+    assert!(
+        out.starts_with("Patient GEN-1: 60 visits, 180 knots"),
+        "{out}"
+    );
+    let header = out
+        .lines()
+        .find(|l| l.trim_start().starts_with('#'))
+        .expect("header");
+    // #, muscle, side, first and last seen, 12 visits, trend.
+    assert_eq!(
+        header.split("  ").filter(|c| !c.is_empty()).count(),
+        5 + 12 + 1,
+        "{header}"
+    );
+    assert!(
+        header.contains("2020-03-05") && !header.contains("2020-02-22"),
+        "{header}"
+    );
+    let rows = out
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with('#'))
+        .skip(2);
+    assert_eq!(
+        rows.take_while(|l| !l.starts_with("Each visit")).count(),
+        36
+    );
+    assert!(
+        out.contains("Shown: the last 12 of 60 visits, and the 36 of 180 knots charted at them."),
+        "{out}"
+    );
+
+    let (code, out, _) =
+        run(|o, e| cli::history(folder.path(), VisitColumns::Last(2), &atlas, o, e));
+    assert_eq!(code, cli::EXIT_OK);
+    assert!(
+        out.contains("Shown: the last 2 of 60 visits, and the 6 of 180 knots"),
+        "{out}"
+    );
+
+    let (code, all, _) = run(|o, e| cli::history(folder.path(), VisitColumns::All, &atlas, o, e));
+    assert_eq!(code, cli::EXIT_OK);
+    let header = all
+        .lines()
+        .find(|l| l.trim_start().starts_with('#'))
+        .expect("header");
+    assert_eq!(
+        header.split("  ").filter(|c| !c.is_empty()).count(),
+        5 + 60 + 1
+    );
+    assert!(!all.contains("Shown:"));
+    // At most every visit: as many as there are.
+    let (_, wide, _) =
+        run(|o, e| cli::history(folder.path(), VisitColumns::Last(1000), &atlas, o, e));
+    assert_eq!(wide, all);
+}
+
+#[test]
+fn the_history_table_is_written_row_by_row() {
+    /// Counts the writes and keeps the largest.
+    #[derive(Default)]
+    struct Writes {
+        count: usize,
+        largest: usize,
+    }
+    impl std::io::Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.count += 1;
+            self.largest = self.largest.max(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let folder = many_visits(40, 5);
+    let patient = PatientFolder::open(folder.path(), &atlas()).expect("open");
+    let mut writes = Writes::default();
+    let extent = write_history_table(&mut writes, &patient.history(), VisitColumns::All, &|_| {
+        "m".to_owned()
+    })
+    .expect("write");
+    assert_eq!(extent.knots_shown, 200);
+    // A header, a rule, 200 rows and the legend, each written on its own: never the whole table.
+    assert!(writes.count >= 203, "{} writes", writes.count);
+    assert!(
+        writes.largest < 1000,
+        "{} bytes in one write",
+        writes.largest
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_devices_and_folders_named_like_visits_are_listed_not_opened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        patients().join("weekly-neck/2025-01-07_0930.ron"),
+        dir.path().join("visit.ron"),
+    )
+    .expect("copy");
+    let fifo = dir.path().join("pipe.ron");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    std::fs::create_dir(dir.path().join("folder.ron")).expect("mkdir");
+    std::os::unix::fs::symlink("/dev/null", dir.path().join("device.ron")).expect("symlink");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("dangling.ron"))
+        .expect("symlink");
+    // A link to a visit file is read as the file.
+    std::fs::copy(
+        patients().join("weekly-neck/2025-01-14_0930.ron"),
+        dir.path().join(".real"),
+    )
+    .expect("copy");
+    std::os::unix::fs::symlink(dir.path().join(".real"), dir.path().join("linked.ron"))
+        .expect("symlink");
+
+    // On a thread, so that a hang fails the test instead of stopping it.
+    let (send, receive) = std::sync::mpsc::channel();
+    let path = dir.path().to_owned();
+    std::thread::spawn(move || {
+        let atlas = atlas();
+        let folder = PatientFolder::open(&path, &atlas);
+        let mut out = Vec::new();
+        let code = cli::history(
+            &path,
+            VisitColumns::DEFAULT,
+            &atlas,
+            &mut out,
+            &mut Vec::new(),
+        );
+        let _ = send.send((folder, code, out));
+    });
+    let (folder, code, out) = receive
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("listing the folder did not hang");
+    let folder = folder.expect("open");
+    assert_eq!(folder.visits.len(), 2, "the file and the link to a file");
+    let bad: Vec<(String, &BadFileError)> = folder
+        .bad_files
+        .iter()
+        .map(|b| {
+            let name = b
+                .path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            (name, &b.error)
+        })
+        .collect();
+    assert_eq!(bad.len(), 4, "{bad:#?}");
+    assert_eq!(bad[0].0, "dangling.ron");
+    assert!(matches!(bad[0].1, BadFileError::Unreadable { .. }));
+    assert_eq!(bad[1].0, "device.ron");
+    assert!(matches!(
+        bad[1].1,
+        BadFileError::NotAFile {
+            kind: FileKind::Device,
+            ..
+        }
+    ));
+    assert_eq!(bad[2].0, "folder.ron");
+    assert!(matches!(
+        bad[2].1,
+        BadFileError::NotAFile {
+            kind: FileKind::Folder,
+            ..
+        }
+    ));
+    assert_eq!(bad[3].0, "pipe.ron");
+    assert!(matches!(
+        bad[3].1,
+        BadFileError::NotAFile {
+            kind: FileKind::Fifo,
+            ..
+        }
+    ));
+
+    assert_eq!(code.expect("io"), cli::EXIT_INVALID);
+    let out = String::from_utf8(out).expect("utf8");
+    let listed = out.split("Files not loaded (4):\n").nth(1).expect("listed");
+    assert!(
+        listed.contains("pipe.ron: not a visit file but a FIFO (named pipe)"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("folder.ron: not a visit file but a folder"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("device.ron: not a visit file but a device"),
+        "{listed}"
+    );
 }

@@ -2,7 +2,7 @@
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 use crate::atlas::Atlas;
-use crate::history::table::{comparison_table, history_table};
+use crate::history::table::{TableExtent, VisitColumns, comparison_table, write_history_table};
 use crate::history::{PatientFolder, compare_visits};
 use crate::model::{MuscleId, Visit};
 use crate::storage;
@@ -24,12 +24,27 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// `triggermap history FOLDER`: the patient's knots as a table (one row per knot: number,
-/// muscle, side, first and last seen, status and pain at each visit, trend), then the visits
-/// opened read-only and the files not loaded, each with its error. Returns [`EXIT_USAGE`] when
-/// `folder` is not a folder, [`EXIT_INVALID`] when it cannot be read, holds no readable visit,
-/// or has files that were not loaded.
+/// muscle, side, first and last seen, status and pain at each visit, trend) with the visits of
+/// `columns` as columns (and only the knots charted at them), then the visits opened read-only
+/// and the files not loaded, each with its error. The table is written row by row. Returns
+/// [`EXIT_USAGE`] when `folder` is not a folder, [`EXIT_INVALID`] when it cannot be read, holds
+/// no readable visit, or has files that were not loaded.
 pub fn history(
     folder: &Path,
+    columns: VisitColumns,
+    atlas: &Atlas,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    let mut out = std::io::BufWriter::new(out);
+    let code = write_history(folder, columns, atlas, &mut out, err)?;
+    out.flush()?;
+    Ok(code)
+}
+
+fn write_history(
+    folder: &Path,
+    columns: VisitColumns,
     atlas: &Atlas,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -66,7 +81,8 @@ pub fn history(
         writeln!(out, "No readable visit file (*.ron) in this folder.")?;
     } else {
         writeln!(out)?;
-        out.write_all(history_table(&history, &muscle_label(atlas)).as_bytes())?;
+        let extent = write_history_table(out, &history, columns, &muscle_label(atlas))?;
+        write_extent(out, &extent)?;
     }
     let read_only: Vec<_> = patient.read_only_visits().collect();
     if !read_only.is_empty() {
@@ -89,6 +105,21 @@ pub fn history(
         } else {
             EXIT_OK
         },
+    )
+}
+
+/// Under a table that leaves visits out: what it shows, and how to see more.
+fn write_extent(out: &mut dyn Write, extent: &TableExtent) -> std::io::Result<()> {
+    if extent.visits_shown == extent.visits {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Shown: the last {} of {} visits, and the {} of {} charted at them. --last N shows the last N visits, --all every visit.",
+        extent.visits_shown,
+        extent.visits,
+        extent.knots_shown,
+        plural(extent.knots, "knot"),
     )
 }
 
@@ -118,11 +149,10 @@ pub fn compare(
         return Ok(EXIT_INVALID);
     };
     if visit_a.patient_id != visit_b.patient_id {
+        // Which files, and that they differ; never the patient ids themselves.
         writeln!(
             err,
-            "triggermap compare: the visits are of different patients ({:?} and {:?}): {} {}",
-            visit_a.patient_id,
-            visit_b.patient_id,
+            "triggermap compare: the two visits are of different patients (their patient ids differ): {} {}",
             a.display(),
             b.display()
         )?;

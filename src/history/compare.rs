@@ -207,7 +207,7 @@ fn change(a: Option<&PointSnapshot>, b: Option<&PointSnapshot>) -> Option<Trend>
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CompareError {
     /// The visit is not among the history's visits.
-    #[error("visit {0} is not among this patient's visits")]
+    #[error("the visit is not among this patient's visits")]
     UnknownVisit(VisitId),
 }
 

@@ -34,21 +34,20 @@ pub enum BadFileError {
     /// The file cannot be read or is not a valid visit (damaged, newer version, ...).
     #[error(transparent)]
     File(#[from] FileError),
-    /// A valid visit, but of another patient than the folder's.
+    /// A valid visit, but of another patient than the folder's. The message names the files,
+    /// never the patient ids.
     #[error(
-        "{file}: a visit of patient {found:?}, but this folder holds the visits of patient {expected:?}"
+        "{file}: the patient id differs from that of this folder's visits (such as {like}); a visit of another patient?"
     )]
     OtherPatient {
         /// The file.
         file: PathBuf,
-        /// The patient id in the file.
-        found: String,
-        /// The folder's patient id (that of most of its visits).
-        expected: String,
+        /// The earliest visit of the folder's patient.
+        like: PathBuf,
     },
     /// A valid visit with the same visit id as another file: a copy. Of such files the one with
     /// the shortest name is loaded.
-    #[error("{file}: the same visit (id {id}) as {original}; a copy?")]
+    #[error("{file}: the same visit (the same visit id) as {original}; a copy?")]
     DuplicateVisit {
         /// The file.
         file: PathBuf,
@@ -58,15 +57,88 @@ pub enum BadFileError {
         original: PathBuf,
     },
     /// A valid visit whose point ids are also used by another visit: a copy with a new visit id.
-    #[error("{file}: point {point} is also a point of {original}; a copy of that visit?")]
+    #[error("{file}: point {number} has the id of a point of {original}; a copy of that visit?")]
     DuplicatePoint {
         /// The file.
         file: PathBuf,
+        /// The point's number (1-based) in the file.
+        number: usize,
         /// The shared point id.
         point: PointId,
         /// The file that was loaded with that point.
         original: PathBuf,
     },
+    /// Named like a visit file (`*.ron`) but not a regular file: it is not opened, so that a
+    /// FIFO or a device cannot stop the reading.
+    #[error("{file}: not a visit file but {kind}; only regular files are read")]
+    NotAFile {
+        /// The path.
+        file: PathBuf,
+        /// What it is.
+        kind: FileKind,
+    },
+    /// What the path is cannot be found out (a link to nothing, no permission).
+    #[error("{file}: cannot read: {source}")]
+    Unreadable {
+        /// The path.
+        file: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// What a path named like a visit file is, when it is not a regular file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A folder.
+    Folder,
+    /// A FIFO (named pipe): opening it would wait for a writer.
+    Fifo,
+    /// A character or block device.
+    Device,
+    /// A socket.
+    Socket,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl FileKind {
+    /// What `file_type` is, or `None` for a regular file.
+    fn of(file_type: std::fs::FileType) -> Option<FileKind> {
+        #[cfg(unix)]
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_file() {
+            return None;
+        }
+        if file_type.is_dir() {
+            return Some(FileKind::Folder);
+        }
+        #[cfg(unix)]
+        {
+            if file_type.is_fifo() {
+                return Some(FileKind::Fifo);
+            }
+            if file_type.is_char_device() || file_type.is_block_device() {
+                return Some(FileKind::Device);
+            }
+            if file_type.is_socket() {
+                return Some(FileKind::Socket);
+            }
+        }
+        Some(FileKind::Other)
+    }
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileKind::Folder => "a folder",
+            FileKind::Fifo => "a FIFO (named pipe)",
+            FileKind::Device => "a device",
+            FileKind::Socket => "a socket",
+            FileKind::Other => "not a regular file",
+        })
+    }
 }
 
 /// A file of a patient folder that was not loaded, with the reason.
@@ -128,24 +200,44 @@ impl PatientFolder {
 
 impl PatientFolder {
     /// Loads every visit file (`*.ron`, not hidden) directly in `folder`. Files that cannot be
-    /// used are listed in [`PatientFolder::bad_files`]; only a folder that cannot be listed is an
-    /// error. Reads only: nothing is ever written. Large folders are read on one thread per core.
+    /// used are listed in [`PatientFolder::bad_files`], and so is anything named like a visit
+    /// file that is not a regular file (a folder, a FIFO, a device: never opened); only a folder
+    /// that cannot be listed is an error. Reads only: nothing is ever written. Large folders are
+    /// read on one thread per core.
     pub fn open(folder: &Path, atlas: &Atlas) -> Result<PatientFolder, FolderError> {
         let read_error = |source| FolderError::ReadFolder {
             folder: folder.to_owned(),
             source,
         };
         let mut files = Vec::new();
+        let mut bad = Vec::new();
         for entry in std::fs::read_dir(folder).map_err(read_error)? {
             let entry = entry.map_err(read_error)?;
             let path = entry.path();
-            if is_visit_file(&path) {
-                files.push(path);
+            if !is_visit_file_name(&path) {
+                continue;
+            }
+            // Through links: a link to a visit file is read, a link to a FIFO is not.
+            match std::fs::metadata(&path).map(|m| FileKind::of(m.file_type())) {
+                Ok(None) => files.push(path),
+                Ok(Some(kind)) => bad.push(BadFile {
+                    error: BadFileError::NotAFile {
+                        file: path.clone(),
+                        kind,
+                    },
+                    path,
+                }),
+                Err(source) => bad.push(BadFile {
+                    error: BadFileError::Unreadable {
+                        file: path.clone(),
+                        source,
+                    },
+                    path,
+                }),
             }
         }
         files.sort();
         let mut loaded = Vec::with_capacity(files.len());
-        let mut bad = Vec::new();
         for (path, result) in read_all(files, atlas) {
             match result {
                 Ok((visit, read_only)) => loaded.push(LoadedVisit {
@@ -172,6 +264,11 @@ impl PatientFolder {
         let mut loaded = loaded;
         sort_visits(&mut loaded);
         let patient_id = majority_patient(&loaded);
+        let like = loaded
+            .iter()
+            .find(|v| v.visit.patient_id == patient_id)
+            .map(|v| v.path.clone())
+            .unwrap_or_default();
 
         let mut visits: Vec<LoadedVisit> = Vec::with_capacity(loaded.len());
         let mut visit_files: HashMap<VisitId, usize> = HashMap::new();
@@ -181,8 +278,7 @@ impl PatientFolder {
                 bad.push(BadFile {
                     error: BadFileError::OtherPatient {
                         file: candidate.path.clone(),
-                        found: candidate.visit.patient_id.clone(),
-                        expected: patient_id.clone(),
+                        like: like.clone(),
                     },
                     path: candidate.path,
                 });
@@ -199,15 +295,17 @@ impl PatientFolder {
                 });
                 continue;
             }
-            if let Some((point, &original)) = candidate
+            if let Some((number, point, &original)) = candidate
                 .visit
                 .points
                 .iter()
-                .find_map(|p| point_files.get(&p.id).map(|f| (p.id, f)))
+                .enumerate()
+                .find_map(|(i, p)| point_files.get(&p.id).map(|f| (i + 1, p.id, f)))
             {
                 bad.push(BadFile {
                     error: BadFileError::DuplicatePoint {
                         file: candidate.path.clone(),
+                        number,
                         point,
                         original: visits[original].path.clone(),
                     },
@@ -294,14 +392,14 @@ impl PatientFolder {
     }
 }
 
-/// Whether `path` names a visit file: `*.ron`, not hidden (temporary and lock files start with a
-/// dot).
-pub fn is_visit_file(path: &Path) -> bool {
+/// Whether `path` is named like a visit file: `*.ron`, not hidden (temporary and lock files
+/// start with a dot). Says nothing of what is there (a file, a folder, a FIFO).
+pub fn is_visit_file_name(path: &Path) -> bool {
     let hidden = path
         .file_name()
         .and_then(|n| n.to_str())
         .is_none_or(|n| n.starts_with('.'));
-    !hidden && path.extension().and_then(|e| e.to_str()) == Some(VISIT_EXTENSION) && path.is_file()
+    !hidden && path.extension().and_then(|e| e.to_str()) == Some(VISIT_EXTENSION)
 }
 
 /// The most threads that read a folder's files.

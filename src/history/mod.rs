@@ -28,7 +28,7 @@ pub mod trend;
 pub use compare::{
     CompareError, Comparison, ComparisonRow, MatchMethod, PointSnapshot, compare_visits,
 };
-pub use folder::{BadFile, BadFileError, FolderError, LoadedVisit, PatientFolder};
+pub use folder::{BadFile, BadFileError, FileKind, FolderError, LoadedVisit, PatientFolder};
 pub use linking::{
     AUTO_LINK_DISTANCE, LinkError, auto_link, auto_link_candidate, link, mark_resolved,
     start_follow_up, unlink,

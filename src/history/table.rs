@@ -1,10 +1,11 @@
 //! Plain-text tables of a patient's history and of a comparison, for the command line.
 
 use super::compare::{Comparison, MatchMethod, PointSnapshot};
-use super::timeline::History;
+use super::timeline::{History, Knot};
 use crate::model::{MuscleId, Status};
 use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 /// Names a muscle in a table: the atlas's display name in the app and the CLI, the id in tests.
 /// `None` is a point in no muscle.
@@ -59,37 +60,67 @@ impl TextTable {
 
     /// The table as text, one line per row, each line ending in a newline.
     pub fn render(&self) -> String {
-        let width = |s: &str| s.chars().count();
         let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(width(cell));
             }
         }
-        let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
-        let mut out = String::new();
-        for row in std::iter::once(&self.headers)
-            .chain(std::iter::once(&rule))
-            .chain(&self.rows)
-        {
-            let mut line = String::new();
-            for (i, cell) in row.iter().enumerate() {
-                if i > 0 {
-                    line.push_str("  ");
-                }
-                let pad = " ".repeat(widths[i] - width(cell));
-                if self.right[i] {
-                    line.push_str(&pad);
-                    line.push_str(cell);
-                } else {
-                    line.push_str(cell);
-                    line.push_str(&pad);
-                }
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
+        let layout = Layout {
+            widths,
+            right: self.right.clone(),
+        };
+        let mut out = layout.line(&self.headers);
+        out.push_str(&layout.rule());
+        for row in &self.rows {
+            out.push_str(&layout.line(row));
         }
         out
+    }
+}
+
+/// A cell's width on a terminal, in characters.
+fn width(cell: &str) -> usize {
+    cell.chars().count()
+}
+
+/// The widths and alignments of a table's columns: with them known first, each row can be
+/// written as it is made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Layout {
+    widths: Vec<usize>,
+    right: Vec<bool>,
+}
+
+impl Layout {
+    /// One row: each cell padded to its column's width, two spaces apart, no trailing spaces,
+    /// a newline at the end.
+    fn line<S: AsRef<str>>(&self, cells: &[S]) -> String {
+        let mut line = String::new();
+        for (i, ((cell, &w), &right)) in cells.iter().zip(&self.widths).zip(&self.right).enumerate()
+        {
+            let cell = cell.as_ref();
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let pad = " ".repeat(w.saturating_sub(width(cell)));
+            if right {
+                line.push_str(&pad);
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&pad);
+            }
+        }
+        let mut line = line.trim_end().to_owned();
+        line.push('\n');
+        line
+    }
+
+    /// The rule under the header.
+    fn rule(&self) -> String {
+        let rule: Vec<String> = self.widths.iter().map(|&w| "-".repeat(w)).collect();
+        self.line(&rule)
     }
 }
 
@@ -108,16 +139,66 @@ fn date(d: DateTime<FixedOffset>) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// The per-knot timeline: one row per knot in overview order (muscle, side, number) with its
-/// number, muscle, side, first and last seen, its status and pain at each visit, and its trend;
-/// then [`HISTORY_LEGEND`].
-pub fn history_table(history: &History, muscle_label: MuscleLabel<'_>) -> String {
+/// The visits a history table shows as columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VisitColumns {
+    /// Every visit.
+    All,
+    /// The latest this many visits (at least one).
+    Last(usize),
+}
+
+impl VisitColumns {
+    /// What `triggermap history` shows unless told otherwise: the latest 12 visits, so that
+    /// the table of a patient seen for years stays readable and small.
+    pub const DEFAULT: VisitColumns = VisitColumns::Last(12);
+}
+
+/// How much of a history a table showed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableExtent {
+    /// The visits shown as columns (the latest ones).
+    pub visits_shown: usize,
+    /// All the history's visits.
+    pub visits: usize,
+    /// The knots shown as rows: those charted at one of the visits shown.
+    pub knots_shown: usize,
+    /// All the history's knots.
+    pub knots: usize,
+}
+
+/// Writes the per-knot timeline to `out`, row by row: one row per knot charted at one of the
+/// visits of `columns` (all knots with [`VisitColumns::All`]), in overview order (muscle, side,
+/// number), with its number, muscle, side, first and last seen, its status and pain at each of
+/// those visits, and its trend; then [`HISTORY_LEGEND`]. Each line is written as it is made:
+/// one line of text is held at a time, whatever the number of visits and knots. Returns how
+/// much was shown.
+pub fn write_history_table(
+    out: &mut dyn Write,
+    history: &History,
+    columns: VisitColumns,
+    muscle_label: MuscleLabel<'_>,
+) -> io::Result<TableExtent> {
     let visits = history.visits();
+    let first = match columns {
+        VisitColumns::All => 0,
+        VisitColumns::Last(n) => visits.len().saturating_sub(n.max(1)),
+    };
+    let shown = &visits[first..];
+    let rows: Vec<(super::OverviewRow, &Knot)> = history
+        .overview()
+        .into_iter()
+        .filter_map(|row| {
+            let knot = history.knot(row.knot)?;
+            (knot.latest().visit_index >= first).then_some((row, knot))
+        })
+        .collect();
+
     let mut per_date: BTreeMap<String, usize> = BTreeMap::new();
-    for v in visits {
+    for v in shown {
         *per_date.entry(date(v.date_time)).or_default() += 1;
     }
-    let visit_headers = visits.iter().map(|v| {
+    let visit_headers = shown.iter().map(|v| {
         if per_date.get(&date(v.date_time)).copied().unwrap_or(0) > 1 {
             v.date_time.format("%Y-%m-%d %H:%M").to_string()
         } else {
@@ -130,34 +211,65 @@ pub fn history_table(history: &History, muscle_label: MuscleLabel<'_>) -> String
         .chain(visit_headers)
         .chain(std::iter::once("Trend".to_owned()))
         .collect();
-    let mut table = TextTable::new(headers);
-    table.align_right(0);
-    for row in history.overview() {
-        let Some(knot) = history.knot(row.knot) else {
-            continue;
-        };
-        let mut cells = vec![
+
+    // The widths first, from the values, so that no row is kept once written.
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+    let trend_column = widths.len() - 1;
+    for (row, knot) in &rows {
+        let fixed = [
+            width(&row.number.to_string()),
+            width(&muscle_label(row.muscle.as_ref())),
+            width(row.side.label()),
+            width(&date(row.first_seen)),
+            width(&date(row.last_seen)),
+        ];
+        for (w, cell) in widths.iter_mut().zip(fixed) {
+            *w = (*w).max(cell);
+        }
+        for o in knot.occurrences.iter().filter(|o| o.visit_index >= first) {
+            let w = &mut widths[5 + o.visit_index - first];
+            *w = (*w).max(width(&visit_cell(Some(o))));
+        }
+        widths[trend_column] = widths[trend_column].max(width(row.trend.label()));
+    }
+    let mut right = vec![false; widths.len()];
+    right[0] = true;
+    let layout = Layout { widths, right };
+
+    out.write_all(layout.line(&headers).as_bytes())?;
+    out.write_all(layout.rule().as_bytes())?;
+    for (row, knot) in &rows {
+        let mut cells = Vec::with_capacity(headers.len());
+        cells.extend([
             row.number.to_string(),
             muscle_label(row.muscle.as_ref()),
             row.side.label().to_owned(),
             date(row.first_seen),
             date(row.last_seen),
-        ];
-        cells.extend((0..visits.len()).map(|i| match knot.at(i) {
-            Some(o) => format!(
-                "{}{}",
-                status_code(o.status),
-                o.palpation_pain.map(|p| p.to_string()).unwrap_or_default()
-            ),
-            None => ".".to_owned(),
-        }));
+        ]);
+        cells.extend((first..visits.len()).map(|i| visit_cell(knot.at(i))));
         cells.push(row.trend.label().to_owned());
-        table.push_row(cells);
+        out.write_all(layout.line(&cells).as_bytes())?;
     }
-    let mut out = table.render();
-    out.push_str(HISTORY_LEGEND);
-    out.push('\n');
-    out
+    writeln!(out, "{HISTORY_LEGEND}")?;
+    Ok(TableExtent {
+        visits_shown: shown.len(),
+        visits: visits.len(),
+        knots_shown: rows.len(),
+        knots: history.knots().len(),
+    })
+}
+
+/// A knot at one visit in a history table: status and pain (`A7`), or `.` when not charted.
+fn visit_cell(occurrence: Option<&super::Occurrence>) -> String {
+    match occurrence {
+        Some(o) => format!(
+            "{}{}",
+            status_code(o.status),
+            o.palpation_pain.map(|p| p.to_string()).unwrap_or_default()
+        ),
+        None => ".".to_owned(),
+    }
 }
 
 /// The counts of a comparison on one line: `New 1, Resolved 2, Better 0, ...`.
