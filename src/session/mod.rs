@@ -118,6 +118,9 @@ pub struct RecoveryOffer {
     pub entry: RecoveryEntry,
     /// What it holds against the saved file.
     pub summary: RecoverySummary,
+    /// The values in it that are not allowed (out of range, unknown muscles, ...), one line
+    /// each: such a copy is damaged and is offered for discarding only, never restored.
+    pub problems: Vec<String>,
 }
 
 /// What [`Session::restore`] did.
@@ -472,10 +475,15 @@ impl Session {
         found.into_iter().find_map(|recovered| {
             let entry = recovered.entry.ok()?;
             let summary = summarise(&entry, &self.atlas);
+            let problems = crate::model::validate_visit(&entry.visit, self.atlas.as_ref())
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             Some(RecoveryOffer {
                 file: recovered.file,
                 entry,
                 summary,
+                problems,
             })
         })
     }

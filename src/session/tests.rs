@@ -661,3 +661,28 @@ fn a_follow_up_carries_the_knots_over_and_links_points_placed_anew() {
             .any(|v| v.path == path)
     );
 }
+
+#[test]
+fn a_recovery_copy_with_values_not_allowed_is_offered_as_damaged() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut visit = Visit::new_now();
+    let mut point = TriggerPoint::new(View::Back, PatientPoint::new(0.07, 0.18), None, Side::Left);
+    point.palpation_pain = Some(42);
+    visit.points.push(point);
+    let store = RecoveryStore::open(dir.path().join("recovery")).expect("store");
+    let mut entry = RecoveryEntry::new(
+        RecoveryKey::new_random(),
+        None,
+        visit,
+        at("2025-03-04T10:00:00+01:00"),
+    );
+    // Written by a session that has ended: a process that ran and exited.
+    let mut child = std::process::Command::new("true").spawn().expect("spawn");
+    entry.pid = child.id();
+    child.wait().expect("wait");
+    store.write(&entry).expect("write");
+    let s = Session::new(atlas(), Some(store));
+    let offer = s.recovery_offer().expect("offered");
+    assert_eq!(offer.problems.len(), 1, "{:?}", offer.problems);
+    assert!(offer.problems[0].contains("pain"), "{:?}", offer.problems);
+}

@@ -86,6 +86,20 @@ impl Recover {
         if self.details.len() > SHOWN_CHANGES {
             ui.weak(format!("… and {} more", self.details.len() - SHOWN_CHANGES));
         }
+        if !self.offer.problems.is_empty() {
+            // A copy with values that are not allowed is damaged: it is never restored.
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                "This copy is damaged: it holds values that are not allowed, so it cannot be restored.",
+            );
+            for problem in self.offer.problems.iter().take(SHOWN_CHANGES) {
+                ui.label(format!("• {problem}"));
+            }
+            return match buttons(ui, &["Discard it"]) {
+                Some(_) => Reply::Answer(Action::DiscardRecovery(self.offer.file.clone())),
+                None => Reply::Open,
+            };
+        }
         match buttons(ui, &["Restore", "Discard it"]) {
             Some(0) => Reply::Answer(Action::Restore {
                 file: self.offer.file.clone(),
