@@ -371,3 +371,37 @@ fn another_patients_visit_never_shows_the_first_patients_history() {
     );
     assert_eq!(h.query_all_by_label_contains("Unchanged").count(), 0);
 }
+
+#[test]
+fn a_carried_over_knot_shows_last_visits_findings_beside_todays() {
+    let (dir, folder) = copy_fixture(WEEKLY_NECK);
+    let mut h = harness(app(dir.path(), vec![]));
+    h.state_mut().open_folder(&folder);
+    h.run();
+    h.get_by_label("New follow-up visit").click();
+    h.run();
+    let latest = h.state().session().folder().expect("folder").visits[3]
+        .visit
+        .clone();
+    let today = h.state().visit().points[0].clone();
+    let before = latest
+        .point(today.lineage.expect("carried over"))
+        .expect("in the last visit")
+        .clone();
+    h.state_mut().carry_out(
+        triggermap::ui::action::Action::Select(Some(today.id)),
+        None,
+    );
+    h.run();
+    h.run();
+    let shown = format!(
+        "Last visit, {}: {}",
+        latest.date_time.format("%d %b"),
+        before.status.label()
+    );
+    h.get_by_label_contains(&shown);
+    if let Some(pain) = before.palpation_pain {
+        h.get_by_label_contains(&format!("pain {pain}"));
+    }
+    h.get_by_label_contains("Since first charted");
+}

@@ -92,6 +92,7 @@ pub fn section(
                         action = unlink(visit, point.id).ok().map(Action::Edit);
                     }
                 });
+                last_visit_findings(ui, session, &date, before, point);
             }
             None => {
                 if let Some(id) = point.lineage {
@@ -192,6 +193,69 @@ fn visit_marks(days: &[f64]) -> impl Fn(GridInput) -> Vec<GridMark> + use<> {
                 step_size: 7.0,
             })
             .collect()
+    }
+}
+
+/// Last visit's findings of the knot beside where today's are entered: its status, pain,
+/// pressure threshold and treatment then, and the trend since the knot was first charted.
+fn last_visit_findings(
+    ui: &mut Ui,
+    session: &Session,
+    date: &str,
+    before: &TriggerPoint,
+    today: &TriggerPoint,
+) {
+    let mut parts = vec![before.status.label().to_owned()];
+    parts.push(match before.palpation_pain {
+        Some(pain) => format!("pain {pain}"),
+        None => "pain not recorded".to_owned(),
+    });
+    if let Some(ppt) = before.pressure_threshold {
+        parts.push(format!("{ppt:.1} kg/cm²"));
+    }
+    for treatment in &before.treatments {
+        parts.push(treatment_words(&treatment.procedure));
+    }
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(
+            egui::RichText::new(format!("Last visit, {date}: {}", parts.join(" · "))).strong(),
+        );
+        let history = session.history();
+        let trend = history.and_then(|h| {
+            let knot = h.knot_of_point(today.id)?;
+            let latest = h.visits().len().checked_sub(1)?;
+            (knot.visits_present() > 1).then(|| (knot.trend(latest), knot.visits_present()))
+        });
+        if let Some((trend, visits)) = trend {
+            ui.colored_label(
+                super::comparison::trend_color(trend),
+                format!("Since first charted ({visits} visits): {}", trend.label()),
+            );
+        }
+    });
+}
+
+/// "injection lidocaine 1% 0.5 mL", "dry needling".
+fn treatment_words(procedure: &Procedure) -> String {
+    match procedure {
+        Procedure::Injection {
+            agent,
+            concentration,
+            volume_ml,
+            ..
+        } => {
+            let mut words = vec!["injection".to_owned()];
+            words.extend(
+                [agent.clone(), concentration.clone()]
+                    .into_iter()
+                    .filter(|w| !w.is_empty()),
+            );
+            if let Some(ml) = volume_ml {
+                words.push(format!("{ml} mL"));
+            }
+            words.join(" ")
+        }
+        other => other.kind_label().to_lowercase(),
     }
 }
 
