@@ -388,10 +388,8 @@ fn a_carried_over_knot_shows_last_visits_findings_beside_todays() {
         .point(today.lineage.expect("carried over"))
         .expect("in the last visit")
         .clone();
-    h.state_mut().carry_out(
-        triggermap::ui::action::Action::Select(Some(today.id)),
-        None,
-    );
+    h.state_mut()
+        .carry_out(triggermap::ui::action::Action::Select(Some(today.id)), None);
     h.run();
     h.run();
     let shown = format!(

@@ -198,6 +198,19 @@ impl TriggerMapApp {
         actions.extend(banners::show(ui, &self.session));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         actions.extend(patient::panel(ui, &self.session, &mut self.history));
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(360.0)
+            .min_size(280.0)
+            .show(ui, |ui| {
+                actions.extend(inspector::panel(
+                    ui,
+                    &self.session,
+                    &mut self.inspector,
+                    self.selected,
+                ));
+            });
+        // Under the chart and the visit panel, beside the full-height form.
         actions.extend(history_dock::show(ui, &self.session, &mut self.history));
         egui::Panel::left("visit")
             .resizable(true)
@@ -209,18 +222,6 @@ impl TriggerMapApp {
                     &self.session,
                     &mut self.visit_form,
                     &mut self.point_list,
-                    self.selected,
-                ));
-            });
-        egui::Panel::right("inspector")
-            .resizable(true)
-            .default_size(360.0)
-            .min_size(280.0)
-            .show(ui, |ui| {
-                actions.extend(inspector::panel(
-                    ui,
-                    &self.session,
-                    &mut self.inspector,
                     self.selected,
                 ));
             });

@@ -96,7 +96,7 @@ pub fn show(ui: &mut Ui, session: &Session, views: &mut HistoryViews) -> Option<
     let mut action = None;
     egui::Panel::bottom("history")
         .resizable(true)
-        .default_size(300.0)
+        .default_size(250.0)
         .min_size(140.0)
         .show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -116,20 +116,25 @@ pub fn show(ui: &mut Ui, session: &Session, views: &mut HistoryViews) -> Option<
                 });
             });
             ui.separator();
-            action = match views.tab {
-                Some(HistoryTab::Knot) => {
-                    knot_tab(ui, session, views.knot);
-                    None
-                }
-                Some(HistoryTab::Overview) => session
-                    .history()
-                    .and_then(|h| overview::contents(ui, session.atlas(), h)),
-                Some(HistoryTab::Comparison) => {
-                    comparison::panel(ui, session, &mut views.comparison);
-                    None
-                }
-                None => None,
-            };
+            // The panel keeps the height the user gave it: what does not fit scrolls.
+            action = egui::ScrollArea::vertical()
+                .id_salt("history_tab")
+                .auto_shrink([false, false])
+                .show(ui, |ui| match views.tab {
+                    Some(HistoryTab::Knot) => {
+                        knot_tab(ui, session, views.knot);
+                        None
+                    }
+                    Some(HistoryTab::Overview) => session
+                        .history()
+                        .and_then(|h| overview::contents(ui, session.atlas(), h)),
+                    Some(HistoryTab::Comparison) => {
+                        comparison::panel(ui, session, &mut views.comparison);
+                        None
+                    }
+                    None => None,
+                })
+                .inner;
         });
     action
 }

@@ -386,7 +386,8 @@ pub fn contents(ui: &mut Ui, history: &KnotHistory) {
     let first = history.entries.first().map_or(0.0, |e| day_of(e.date_time));
     let last = history.entries.last().map_or(1.0, |e| day_of(e.date_time));
     let group = egui::Id::unique(("knot_plots", history.knot));
-    let height = 150.0;
+    // Side by side under the chart: the plots share the height the panel gives them.
+    let height = (ui.available_height() - 70.0).clamp(90.0, 220.0);
     let days: Vec<f64> = history
         .entries
         .iter()
@@ -434,90 +435,103 @@ pub fn contents(ui: &mut Ui, history: &KnotHistory) {
         days: &days,
         height,
     };
-    series_plot(
-        ui,
-        &axes,
-        &Series {
-            id: "knot_pain",
-            title: "Palpation pain (NRS 0–10)",
-            name: "Pain",
-            color: PAIN_COLOR,
-            shape: MarkerShape::Circle,
-            y_max: 10.0,
-            decimals: 0,
-            description: "Plot of palpation pain by date",
-        },
-        &pain,
-        &add_treatments,
-    );
-    series_plot(
-        ui,
-        &axes,
-        &Series {
-            id: "knot_ppt",
-            title: "Pressure pain threshold (kg/cm²)",
-            name: "PPT",
-            color: PPT_COLOR,
-            shape: MarkerShape::Diamond,
-            y_max: 4.0,
-            decimals: 1,
-            description: "Plot of pressure pain threshold by date",
-        },
-        &ppt,
-        &add_treatments,
-    );
+    ui.columns(3, |columns| {
+        let [pain_column, ppt_column, table_column] = columns else {
+            return;
+        };
+        series_plot(
+            pain_column,
+            &axes,
+            &Series {
+                id: "knot_pain",
+                title: "Palpation pain (NRS 0–10)",
+                name: "Pain",
+                color: PAIN_COLOR,
+                shape: MarkerShape::Circle,
+                y_max: 10.0,
+                decimals: 0,
+                description: "Plot of palpation pain by date",
+            },
+            &pain,
+            &add_treatments,
+        );
+        series_plot(
+            ppt_column,
+            &axes,
+            &Series {
+                id: "knot_ppt",
+                title: "Pressure pain threshold (kg/cm²)",
+                name: "PPT",
+                color: PPT_COLOR,
+                shape: MarkerShape::Diamond,
+                y_max: 4.0,
+                decimals: 1,
+                description: "Plot of pressure pain threshold by date",
+            },
+            &ppt,
+            &add_treatments,
+        );
+        visits_table(table_column, history);
+    });
     ui.horizontal_wrapped(|ui| {
         ui.label("Vertical lines:");
         ui.colored_label(INJECTION_COLOR, "solid: injection");
         ui.colored_label(TREATMENT_COLOR, "dashed: other treatment");
     });
-    ui.separator();
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        egui::Grid::new(("knot_visits", history.knot))
-            .striped(true)
-            .num_columns(5)
-            .show(ui, |ui| {
-                ui.strong("Visit");
-                ui.strong("Status");
-                ui.strong("Pain");
-                ui.strong("PPT");
-                ui.strong("Treatments");
-                ui.end_row();
-                for entry in &history.entries {
-                    ui.label(entry.date_time.format("%a %d %b %Y").to_string());
-                    match &entry.occurrence {
-                        Some(o) => {
-                            ui.label(format!("#{} {}", o.number, o.status.label()));
-                            ui.label(o.palpation_pain.map_or("–".to_owned(), |p| p.to_string()));
-                            ui.label(
-                                o.pressure_threshold
-                                    .map_or("–".to_owned(), |p| format!("{p:.1}")),
-                            );
-                            let names: Vec<String> = o
-                                .treatments
-                                .iter()
-                                .map(|t| match &t.procedure {
-                                    Procedure::Injection { agent, .. } => {
-                                        format!("Injection ({agent})")
-                                    }
-                                    other => other.kind_label().to_owned(),
-                                })
-                                .collect();
-                            ui.label(if names.is_empty() {
-                                "–".to_owned()
-                            } else {
-                                names.join(", ")
-                            });
-                        }
-                        None => {
-                            ui.weak("not charted");
-                            ui.label("");
-                            ui.label("");
-                            ui.label("");
-                        }
-                    }
+}
+
+/// The knot at each visit: status, pain, pressure threshold and treatments.
+fn visits_table(ui: &mut Ui, history: &KnotHistory) {
+    egui::ScrollArea::vertical()
+        .id_salt("knot_visits")
+        .show(ui, |ui| {
+            egui::Grid::new(("knot_visits", history.knot))
+                .striped(true)
+                .num_columns(5)
+                .show(ui, |ui| {
+                    ui.strong("Visit");
+                    ui.strong("Status");
+                    ui.strong("Pain");
+                    ui.strong("PPT");
+                    ui.strong("Treatments");
                     ui.end_row();
-                }
-            });
-    });
+                    for entry in &history.entries {
+                        ui.label(entry.date_time.format("%a %d %b %Y").to_string());
+                        match &entry.occurrence {
+                            Some(o) => {
+                                ui.label(format!("#{} {}", o.number, o.status.label()));
+                                ui.label(
+                                    o.palpation_pain.map_or("–".to_owned(), |p| p.to_string()),
+                                );
+                                ui.label(
+                                    o.pressure_threshold
+                                        .map_or("–".to_owned(), |p| format!("{p:.1}")),
+                                );
+                                let names: Vec<String> = o
+                                    .treatments
+                                    .iter()
+                                    .map(|t| match &t.procedure {
+                                        Procedure::Injection { agent, .. } => {
+                                            format!("Injection ({agent})")
+                                        }
+                                        other => other.kind_label().to_owned(),
+                                    })
+                                    .collect();
+                                ui.label(if names.is_empty() {
+                                    "–".to_owned()
+                                } else {
+                                    names.join(", ")
+                                });
+                            }
+                            None => {
+                                ui.weak("not charted");
+                                ui.label("");
+                                ui.label("");
+                                ui.label("");
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
 }
