@@ -5,6 +5,7 @@
 
 use chrono::DateTime;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use triggermap::atlas::Atlas;
 use triggermap::cli;
 use triggermap::lock::{LockInfo, VisitLock, lock_path_for};
@@ -13,6 +14,9 @@ use triggermap::storage::{
     self, FileError, FileStamp, ReadOnlyReason, SaveRefusal, backup_path_for, open_visit,
     save_visit, save_visit_checked,
 };
+
+#[path = "support/bad_visits.rs"]
+mod bad_visits;
 
 fn atlas() -> Atlas {
     Atlas::builtin().expect("the built-in atlas loads")
@@ -101,6 +105,45 @@ fn a_file_too_large_is_refused_before_reading() {
         "{}",
         String::from_utf8_lossy(&out)
     );
+}
+
+#[test]
+fn the_worst_files_are_refused_fast_with_a_capped_list() {
+    let atlas = atlas();
+    let cases = [
+        ("pains", bad_visits::pains_out_of_range(20_000), 20_000),
+        ("duplicate ids", bad_visits::duplicate_ids(20_000), 19_999),
+        (
+            "16 MiB",
+            bad_visits::largest_with_pains_out_of_range(storage::MAX_FILE_BYTES),
+            0,
+        ),
+    ];
+    for (name, text, found) in cases {
+        assert!(text.len() as u64 <= storage::MAX_FILE_BYTES, "{name}");
+        let started = Instant::now();
+        let error =
+            storage::parse_visit(text.as_bytes(), Path::new("bad.ron"), &atlas).expect_err(name);
+        let elapsed = started.elapsed();
+        // Unoptimized, on a shared machine: 23 s before in an optimized build.
+        assert!(elapsed < Duration::from_secs(5), "{name}: {elapsed:?}");
+        let FileError::Invalid { problems, more, .. } = &error else {
+            panic!("{name}: {error}");
+        };
+        assert_eq!(problems.len(), storage::MAX_PROBLEMS_LISTED, "{name}");
+        let more = more.as_ref().expect("more problems");
+        if found > 0 {
+            assert_eq!(more.count, found - storage::MAX_PROBLEMS_LISTED, "{name}");
+        }
+        let message = error.to_string();
+        assert_eq!(message.lines().count(), storage::MAX_PROBLEMS_LISTED + 1);
+        let last = message.lines().last().expect("last line");
+        assert!(
+            last.starts_with(&format!("bad.ron:{}:{}: and ", more.line, more.column))
+                && last.ends_with("more problems (the first 100 are listed)"),
+            "{last}"
+        );
+    }
 }
 
 #[test]

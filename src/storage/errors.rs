@@ -4,7 +4,7 @@
 use super::{FORMAT_VERSION, MAX_FILE_BYTES, scan};
 use crate::model::{VisitProblem, human_path};
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Why a visit file could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -49,13 +49,16 @@ pub enum FileError {
         /// What is wrong, naming the field where known.
         message: String,
     },
-    /// The file parsed, but values in it are not allowed: one line per problem.
-    #[error("{}", problems.iter().map(|p| format!("{}:{p}", file.display())).collect::<Vec<_>>().join("\n"))]
+    /// The file parsed, but values in it are not allowed: one line per problem listed, then
+    /// one for those not listed.
+    #[error("{}", invalid_lines(file, problems, more.as_ref()))]
     Invalid {
         /// The file.
         file: PathBuf,
-        /// Every problem found, in file order.
+        /// The problems found, in file order, at most [`super::MAX_PROBLEMS_LISTED`].
         problems: Vec<LocatedProblem>,
+        /// The problems found beyond those listed.
+        more: Option<MoreProblems>,
     },
     /// A newer TriggerMap wrote the file in a way this one cannot even show.
     #[error(
@@ -136,6 +139,37 @@ impl fmt::Display for LocatedProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.line, self.column, self.problem)
     }
+}
+
+/// Problems found in a file beyond those listed in [`FileError::Invalid`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MoreProblems {
+    /// How many.
+    pub count: usize,
+    /// The line of the first of them.
+    pub line: usize,
+    /// Its column.
+    pub column: usize,
+}
+
+/// The text of [`FileError::Invalid`]: `file:line:column: problem`, one a line.
+fn invalid_lines(file: &Path, problems: &[LocatedProblem], more: Option<&MoreProblems>) -> String {
+    let mut lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}:{p}", file.display()))
+        .collect();
+    if let Some(more) = more {
+        lines.push(format!(
+            "{}:{}:{}: and {} more problem{} (the first {} are listed)",
+            file.display(),
+            more.line,
+            more.column,
+            more.count,
+            if more.count == 1 { "" } else { "s" },
+            problems.len()
+        ));
+    }
+    lines.join("\n")
 }
 
 /// Line, column and a clear message for a RON error: the field it is in is named, and no text

@@ -35,8 +35,8 @@ mod visit_file;
 
 pub use crate::model::human_path;
 pub use durable::{backup_path_for, create_private_dir, write_atomically};
-pub use errors::{FileError, LocatedProblem, SaveRefusal};
-pub use locate::locate;
+pub use errors::{FileError, LocatedProblem, MoreProblems, SaveRefusal};
+pub use locate::{MAX_PROBLEMS_LISTED, locate};
 pub use save::{save_visit, save_visit_checked};
 pub use visit_file::{
     FileStamp, OpenedVisit, ReadOnlyReason, check_unchanged, load_visit, open_visit, parse_visit,

@@ -51,9 +51,11 @@ pub fn save_visit_checked(
     })?;
     let problems = validate_values(visit);
     if !problems.is_empty() {
+        let (problems, more) = locate_all(problems, &text);
         return Err(FileError::Invalid {
             file: path.to_owned(),
-            problems: locate_all(problems, &text),
+            problems,
+            more,
         });
     }
     if let Some(holder) = crate::lock::held_by_another(path) {

@@ -254,9 +254,11 @@ pub fn parse_visit(bytes: &[u8], path: &Path, atlas: &Atlas) -> Result<OpenedVis
     let parsed = parse_structure(bytes, path)?;
     let problems = validate_visit(&parsed.visit, atlas);
     if !problems.is_empty() {
+        let (problems, more) = locate_all(problems, &parsed.text);
         return Err(FileError::Invalid {
             file: path.to_owned(),
-            problems: locate_all(problems, &parsed.text),
+            problems,
+            more,
         });
     }
     let read_only = if parsed.version > FORMAT_VERSION {
