@@ -22,6 +22,13 @@ pub const MAX_RECENT: usize = 10;
 /// The file name of the list, in [`config_dir`].
 pub const FILE_NAME: &str = "recent-patients.ron";
 
+/// The list as a file to read: ten entries take a few KiB; it may be a link the user made.
+const RECENT_FILE: storage::FileKind = storage::FileKind {
+    name: "a recent-patients list",
+    max_bytes: 1024 * 1024,
+    links: storage::Links::Follow,
+};
+
 /// Why the list could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum RecentError {
@@ -114,20 +121,10 @@ impl RecentPatients {
 
     /// Reads the list from `path`; a missing file is an empty list.
     pub fn load(path: &Path) -> Result<RecentPatients, RecentError> {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(RecentPatients::default());
-            }
-            Err(source) => {
-                return Err(FileError::Io {
-                    file: path.to_owned(),
-                    action: "cannot read",
-                    source,
-                }
-                .into());
-            }
+        let Some(content) = storage::read_regular_capped(path, RECENT_FILE)? else {
+            return Ok(RecentPatients::default());
         };
+        let bytes = content.bytes;
         let content = |line, column, message| RecentError::Content {
             file: path.to_owned(),
             line,

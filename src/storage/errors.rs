@@ -1,7 +1,7 @@
 //! Why a file could not be read or written, and the wording of every message: which file, where,
 //! which field, and never the text of the file (it may be patient data).
 
-use super::{FORMAT_VERSION, MAX_FILE_BYTES, scan};
+use super::{FORMAT_VERSION, scan};
 use crate::model::{VisitProblem, human_path};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,13 +19,26 @@ pub enum FileError {
         /// The OS error.
         source: std::io::Error,
     },
-    /// The file is larger than a visit can be.
-    #[error("{file}: {size} bytes is larger than a visit file can be ({MAX_FILE_BYTES} bytes)")]
+    /// The file is larger than a file of its kind can be.
+    #[error("{file}: {size} bytes is larger than {what} can be ({limit} bytes)")]
     TooLarge {
         /// The file.
         file: PathBuf,
         /// Its size.
         size: u64,
+        /// The largest size read for its kind.
+        limit: u64,
+        /// Its kind: "a visit file".
+        what: &'static str,
+    },
+    /// The path names something other than a regular file (a FIFO, a device, a folder...): it
+    /// was not read.
+    #[error("{file}: {what}, not a regular file; it was not read")]
+    NotRegular {
+        /// The path.
+        file: PathBuf,
+        /// What it is: "a named pipe (FIFO)".
+        what: &'static str,
     },
     /// The file is not text.
     #[error("{file}:{line}:{column}: not UTF-8 text (a visit file is RON text)")]

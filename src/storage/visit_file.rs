@@ -4,7 +4,7 @@
 use super::envelope::{self, EnvelopeError, Enveloped};
 use super::errors::{describe_ron_error, line_column, shorten};
 use super::locate::locate_all;
-use super::read::read_limited;
+use super::read::{FileKind, read_regular_capped};
 use super::{FORMAT_NAME, FORMAT_VERSION, FileError, MAX_FILE_BYTES, OLDEST_FORMAT_VERSION, scan};
 use crate::atlas::Atlas;
 use crate::model::{Visit, human_path, validate_visit};
@@ -76,7 +76,8 @@ impl FileStamp {
 
     /// The stamp of the file at `path` now, or `None` if there is no file.
     pub fn read(path: &Path) -> Result<Option<FileStamp>, FileError> {
-        Ok(read_limited(path)?.map(|(bytes, modified)| FileStamp::of_bytes(&bytes, modified)))
+        Ok(read_regular_capped(path, FileKind::VISIT)?
+            .map(|content| FileStamp::of_bytes(&content.bytes, content.modified)))
     }
 
     /// Whether both stamps are of the same bytes (the time alone may differ: a file touched but
@@ -229,15 +230,15 @@ pub(super) mod v1 {
 /// to check muscle ids. A file of a newer format version opens with
 /// [`OpenedVisit::read_only`] set.
 pub fn open_visit(path: &Path, atlas: &Atlas) -> Result<OpenedVisit, FileError> {
-    let Some((bytes, modified)) = read_limited(path)? else {
+    let Some(content) = read_regular_capped(path, FileKind::VISIT)? else {
         return Err(FileError::Io {
             file: path.to_owned(),
             action: "cannot read",
             source: std::io::Error::from(std::io::ErrorKind::NotFound),
         });
     };
-    let mut opened = parse_visit(&bytes, path, atlas)?;
-    opened.stamp.modified = modified;
+    let mut opened = parse_visit(&content.bytes, path, atlas)?;
+    opened.stamp.modified = content.modified;
     Ok(opened)
 }
 
@@ -295,6 +296,8 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
         return Err(FileError::TooLarge {
             file: path.to_owned(),
             size: bytes.len() as u64,
+            limit: MAX_FILE_BYTES,
+            what: FileKind::VISIT.name,
         });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
