@@ -135,25 +135,28 @@ impl RecentPatients {
             std::str::from_utf8(&bytes).map_err(|_| content(1, 1, "not UTF-8 text".to_owned()))?;
         let file = match envelope::read::<RecentFile>(text) {
             Ok((_, file)) => file,
+            // The list holds patient ids and folders: no text of it goes into a message.
             Err(EnvelopeError::Syntax {
                 error,
-                names_format: true,
+                names_format,
             }) => {
-                let (line, column) = (error.span.start.line, error.span.start.col);
-                return Err(content(line, column, error.code.to_string()));
-            }
-            Err(EnvelopeError::Syntax { error, .. }) => {
+                let message = storage::syntax_message(&error.code, None);
+                let message = if names_format {
+                    message
+                } else {
+                    format!("not a recent-patients list: {message}")
+                };
                 return Err(content(
                     error.span.start.line,
                     error.span.start.col,
-                    format!("not a recent-patients list: {}", error.code),
+                    message,
                 ));
             }
-            Err(EnvelopeError::OtherFormat { found }) => {
+            Err(EnvelopeError::OtherFormat { .. }) => {
                 return Err(content(
                     1,
                     1,
-                    format!("format: {found:?} is not {FORMAT_NAME:?}"),
+                    format!("format: not a recent-patients list (expected {FORMAT_NAME:?})"),
                 ));
             }
             Err(EnvelopeError::Version { found }) => {
@@ -285,5 +288,15 @@ mod tests {
             RecentPatients::load(&path),
             Err(RecentError::Content { .. })
         ));
+        // No text of the list in a message: it holds patient ids and folders.
+        for text in [
+            "(format: \"PT-7731\", version: 1)",
+            "(format: \"triggermap-recent\", version: 1, patients: [(folder: PT_7731)])",
+            "(format: \"triggermap-recent\", version: 1, patients: [(folder: \"/p\", opened: \"PT-7731\")])",
+        ] {
+            std::fs::write(&path, text).expect("write");
+            let error = RecentPatients::load(&path).expect_err(text).to_string();
+            assert!(!error.contains("7731"), "{error}");
+        }
     }
 }

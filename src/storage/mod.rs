@@ -35,6 +35,7 @@ mod visit_file;
 
 pub use crate::model::human_path;
 pub use durable::{backup_path_for, create_private_dir, write_atomically};
+pub(crate) use errors::syntax_message;
 pub use errors::{FileError, LocatedProblem, MoreProblems, SaveRefusal};
 pub use locate::{MAX_PROBLEMS_LISTED, locate};
 pub use read::{FileContent, FileKind, Links, read_regular_capped};

@@ -2,7 +2,7 @@
 //! migration of older versions, the lenient reading of newer ones, and validation.
 
 use super::envelope::{self, EnvelopeError, Enveloped};
-use super::errors::{describe_ron_error, line_column, shorten};
+use super::errors::{describe_ron_error, line_column};
 use super::locate::locate_all;
 use super::read::{FileKind, read_regular_capped};
 use super::{FORMAT_NAME, FORMAT_VERSION, FileError, MAX_FILE_BYTES, OLDEST_FORMAT_VERSION, scan};
@@ -332,7 +332,7 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
             error,
             names_format,
         }) => {
-            let (line, column, message) = describe_ron_error(text, &error);
+            let (line, column, message) = describe_ron_error(text, &error, names_format);
             if names_format {
                 Err(content_error(line, column, message))
             } else {
@@ -343,15 +343,12 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
                 ))
             }
         }
-        Err(EnvelopeError::OtherFormat { found }) => {
+        Err(EnvelopeError::OtherFormat { .. }) => {
             let (line, column) = field_at("format");
             Err(content_error(
                 line,
                 column,
-                format!(
-                    "format: {} is not a TriggerMap visit file (expected {FORMAT_NAME:?})",
-                    shorten(&found)
-                ),
+                format!("format: not a TriggerMap visit file (expected {FORMAT_NAME:?})"),
             ))
         }
         Err(EnvelopeError::Version { found }) if found < OLDEST_FORMAT_VERSION => {
@@ -373,7 +370,7 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
 fn parse_newer(text: &str, found: u32, path: &Path) -> Result<Parsed, FileError> {
     let (known_text, unknown_fields) = without_unknown_fields(text);
     let newer_error = |error: &ron::error::SpannedError| {
-        let (line, column, detail) = describe_ron_error(&known_text, error);
+        let (line, column, detail) = describe_ron_error(&known_text, error, true);
         FileError::NewerVersion {
             file: path.to_owned(),
             line,
