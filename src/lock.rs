@@ -11,6 +11,7 @@
 //! lock is held by another running instance.
 
 use crate::liveness::{RecordedProcess, ThisProcess};
+use crate::storage::{self, FileKind, Links};
 use chrono::{DateTime, FixedOffset, Local};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -147,9 +148,9 @@ pub fn lock_path_for(visit: &Path) -> PathBuf {
 /// Who holds the lock of `visit`, if anyone (`Ok(None)`: no lock file).
 pub fn read_lock(visit: &Path) -> Result<Option<LockInfo>, LockError> {
     let lock_file = lock_path_for(visit);
-    let text = match std::fs::read(&lock_file) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+    let text = match storage::read_regular_capped(&lock_file, LOCK_FILE) {
+        Ok(Some(content)) => content.bytes,
+        Ok(None) => return Ok(None),
         Err(e) => {
             return Err(LockError::Unreadable {
                 file: visit.to_owned(),
@@ -164,6 +165,13 @@ pub fn read_lock(visit: &Path) -> Result<Option<LockInfo>, LockError> {
             detail: "not a TriggerMap lock file".to_owned(),
         })
 }
+
+/// A lock file: small, and written by TriggerMap alone (a link there can only have been planted).
+const LOCK_FILE: FileKind = FileKind {
+    name: "a lock file",
+    max_bytes: 4096,
+    links: Links::Refuse,
+};
 
 fn parse_lock(bytes: &[u8]) -> Option<LockInfo> {
     if bytes.len() > 4096 {
@@ -274,9 +282,10 @@ impl VisitLock {
 
     /// Whether the lock file still names this lock (another instance may have taken it over).
     pub fn still_held(&self) -> bool {
-        std::fs::read(&self.lock_file)
+        storage::read_regular_capped(&self.lock_file, LOCK_FILE)
             .ok()
-            .and_then(|b| parse_lock(&b))
+            .flatten()
+            .and_then(|c| parse_lock(&c.bytes))
             .is_some_and(|i| i == self.info)
     }
 
@@ -299,7 +308,10 @@ impl Drop for VisitLock {
 /// atomic step; the window is tiny and only matters if two instances take over the same stale
 /// lock at the same moment.
 fn remove_if_still(lock_file: &Path, expected: Option<&LockInfo>) -> Result<(), LockError> {
-    let current = std::fs::read(lock_file).ok().and_then(|b| parse_lock(&b));
+    let current = storage::read_regular_capped(lock_file, LOCK_FILE)
+        .ok()
+        .flatten()
+        .and_then(|c| parse_lock(&c.bytes));
     if current.as_ref() != expected {
         return Ok(());
     }

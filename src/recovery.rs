@@ -385,24 +385,30 @@ fn remove(file: &Path) -> Result<(), RecoveryError> {
     }
 }
 
+/// A recovery file: written by TriggerMap alone in a private folder (a link there can only have
+/// been planted), a visit and a few fields.
+const RECOVERY_FILE: storage::FileKind = storage::FileKind {
+    name: "a recovery file",
+    max_bytes: storage::MAX_FILE_BYTES + 64 * 1024,
+    links: storage::Links::Refuse,
+};
+
 fn read_entry(file: &Path) -> Result<RecoveryEntry, RecoveryError> {
     let damaged = |message: String| RecoveryError::Damaged {
         file: file.to_owned(),
         message,
     };
-    let meta = std::fs::metadata(file).map_err(|source| FileError::Io {
-        file: file.to_owned(),
-        action: "cannot read",
-        source,
-    })?;
-    if meta.len() > storage::MAX_FILE_BYTES {
-        return Err(damaged(format!("{} bytes is too large", meta.len())));
-    }
-    let bytes = std::fs::read(file).map_err(|source| FileError::Io {
-        file: file.to_owned(),
-        action: "cannot read",
-        source,
-    })?;
+    let bytes = match storage::read_regular_capped(file, RECOVERY_FILE)? {
+        Some(content) => content.bytes,
+        None => {
+            return Err(FileError::Io {
+                file: file.to_owned(),
+                action: "cannot read",
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            }
+            .into());
+        }
+    };
     let text = std::str::from_utf8(&bytes).map_err(|_| damaged("not UTF-8 text".to_owned()))?;
     let position =
         |e: &ron::error::SpannedError| format!("{}:{}", e.span.start.line, e.span.start.col);

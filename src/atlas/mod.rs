@@ -13,6 +13,7 @@ pub use validate::AtlasProblem;
 
 use crate::geometry::{self, Bounds};
 use crate::model::{MuscleId, PatientPoint, Side, View};
+use crate::storage;
 use crate::storage::envelope::{self, EnvelopeError};
 use std::collections::HashMap;
 use std::path::Path;
@@ -28,6 +29,13 @@ pub const FORMAT_NAME: &str = "triggermap-atlas";
 
 /// The atlas format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// An atlas file as read from disk.
+const ATLAS_FILE: storage::FileKind = storage::FileKind {
+    name: "an atlas file",
+    max_bytes: storage::MAX_FILE_BYTES,
+    links: storage::Links::Follow,
+};
 
 /// Why an atlas could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -178,12 +186,17 @@ impl Atlas {
     /// Reads and validates an atlas file.
     pub fn load(path: &Path) -> Result<Atlas, AtlasError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| AtlasError::Syntax {
+        let cannot_read = |message: String| AtlasError::Syntax {
             file: name.clone(),
             line: 0,
             column: 0,
-            message: format!("cannot read: {e}"),
-        })?;
+            message,
+        };
+        let content = storage::read_regular_capped(path, ATLAS_FILE)
+            .map_err(|e| cannot_read(format!("cannot read: {e}")))?
+            .ok_or_else(|| cannot_read("cannot read: no such file".to_owned()))?;
+        let text = String::from_utf8(content.bytes)
+            .map_err(|_| cannot_read("not UTF-8 text".to_owned()))?;
         Atlas::parse(&text, &name)
     }
 

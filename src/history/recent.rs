@@ -23,6 +23,13 @@ pub const MAX_RECENT: usize = 10;
 /// The file name of the list, in [`config_dir`].
 pub const FILE_NAME: &str = "recent-patients.ron";
 
+/// The list as a file to read: ten entries take a few KiB; it may be a link the user made.
+const RECENT_FILE: storage::FileKind = storage::FileKind {
+    name: "a recent-patients list",
+    max_bytes: 1024 * 1024,
+    links: storage::Links::Follow,
+};
+
 /// Why the list could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum RecentError {
@@ -115,20 +122,10 @@ impl RecentPatients {
 
     /// Reads the list from `path`; a missing file is an empty list.
     pub fn load(path: &Path) -> Result<RecentPatients, RecentError> {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(RecentPatients::default());
-            }
-            Err(source) => {
-                return Err(FileError::Io {
-                    file: path.to_owned(),
-                    action: "cannot read",
-                    source,
-                }
-                .into());
-            }
+        let Some(content) = storage::read_regular_capped(path, RECENT_FILE)? else {
+            return Ok(RecentPatients::default());
         };
+        let bytes = content.bytes;
         let content = |line, column, message| RecentError::Content {
             file: path.to_owned(),
             line,
@@ -139,25 +136,28 @@ impl RecentPatients {
             std::str::from_utf8(&bytes).map_err(|_| content(1, 1, "not UTF-8 text".to_owned()))?;
         let file = match envelope::read::<RecentFile>(text) {
             Ok((_, file)) => file,
+            // The list holds patient ids and folders: no text of it goes into a message.
             Err(EnvelopeError::Syntax {
                 error,
-                names_format: true,
+                names_format,
             }) => {
-                let (line, column) = (error.span.start.line, error.span.start.col);
-                return Err(content(line, column, error.code.to_string()));
-            }
-            Err(EnvelopeError::Syntax { error, .. }) => {
+                let message = storage::syntax_message(&error.code, None);
+                let message = if names_format {
+                    message
+                } else {
+                    format!("not a recent-patients list: {message}")
+                };
                 return Err(content(
                     error.span.start.line,
                     error.span.start.col,
-                    format!("not a recent-patients list: {}", error.code),
+                    message,
                 ));
             }
-            Err(EnvelopeError::OtherFormat { found }) => {
+            Err(EnvelopeError::OtherFormat { .. }) => {
                 return Err(content(
                     1,
                     1,
-                    format!("format: {found:?} is not {FORMAT_NAME:?}"),
+                    format!("format: not a recent-patients list (expected {FORMAT_NAME:?})"),
                 ));
             }
             Err(EnvelopeError::Version { found }) => {
@@ -267,5 +267,15 @@ mod tests {
             RecentPatients::load(&path),
             Err(RecentError::Content { .. })
         ));
+        // No text of the list in a message: it holds patient ids and folders.
+        for text in [
+            "(format: \"PT-7731\", version: 1)",
+            "(format: \"triggermap-recent\", version: 1, patients: [(folder: PT_7731)])",
+            "(format: \"triggermap-recent\", version: 1, patients: [(folder: \"/p\", opened: \"PT-7731\")])",
+        ] {
+            std::fs::write(&path, text).expect("write");
+            let error = RecentPatients::load(&path).expect_err(text).to_string();
+            assert!(!error.contains("7731"), "{error}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The rules every value of a visit must follow, with the limits they check. Reading refuses a
 //! file that breaks one; saving refuses a visit that would (so TriggerMap never writes a file it
-//! would refuse to read); the UI bounds its inputs by the same limits.
+//! would refuse to read); the UI bounds its inputs by the same limits. A problem names the field
+//! and what was expected, never the value found (it is patient data).
 
 use super::{MuscleId, Procedure, Visit};
 use chrono::Datelike;
@@ -182,10 +183,7 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
             report(
                 "pos".into(),
                 "pos",
-                format!(
-                    "x {} y {} lies outside the figure (|x| <= 0.5, 0 <= y <= 1)",
-                    point.pos.x, point.pos.y
-                ),
+                "outside the figure (|x| <= 0.5, 0 <= y <= 1)".to_owned(),
             );
         }
         if let (Some(muscle), Some(muscles)) = (&point.muscle, muscles)
@@ -194,16 +192,14 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
             report(
                 "muscle".into(),
                 "muscle",
-                format!("{} is not a muscle of the atlas", shorten(muscle.as_str())),
+                "not a muscle of the atlas".to_owned(),
             );
         }
-        if let Some(pain) = point.palpation_pain
-            && pain > 10
-        {
+        if point.palpation_pain.is_some_and(|pain| pain > 10) {
             report(
                 "palpation_pain".into(),
                 "palpation_pain",
-                format!("{pain} is outside 0–10"),
+                "outside 0–10".to_owned(),
             );
         }
         if let Some(ppt) = point.pressure_threshold
@@ -212,7 +208,7 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
             report(
                 "pressure_threshold".into(),
                 "pressure_threshold",
-                format!("{ppt} kg/cm² is outside 0–{MAX_PRESSURE_THRESHOLD}"),
+                format!("outside 0–{MAX_PRESSURE_THRESHOLD} kg/cm²"),
             );
         }
         for (t, treatment) in point.treatments.iter().enumerate() {
@@ -220,13 +216,11 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
                 ("pain_before", treatment.pain_before),
                 ("pain_after", treatment.pain_after),
             ] {
-                if let Some(pain) = pain
-                    && pain > 10
-                {
+                if pain.is_some_and(|pain| pain > 10) {
                     report(
                         format!("treatments[{t}].{field}"),
                         field,
-                        format!("{pain} is outside 0–10"),
+                        "outside 0–10".to_owned(),
                     );
                 }
             }
@@ -238,22 +232,12 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
                 report(
                     format!("treatments[{t}].procedure.volume_ml"),
                     "volume_ml",
-                    format!("{v} mL is outside 0–{MAX_INJECTION_ML}"),
+                    format!("outside 0–{MAX_INJECTION_ML} mL"),
                 );
             }
         }
     }
     problems
-}
-
-/// At most 40 characters of `text`, debug-quoted.
-fn shorten(text: &str) -> String {
-    let short: String = text.chars().take(40).collect();
-    if short.len() < text.len() {
-        format!("{short:?}…")
-    } else {
-        format!("{short:?}")
-    }
 }
 
 /// The path of a field as a clinician reads it: `visit.points[2].treatments[0].pain_after`

@@ -1,10 +1,10 @@
 //! Why a file could not be read or written, and the wording of every message: which file, where,
 //! which field, and never the text of the file (it may be patient data).
 
-use super::{FORMAT_VERSION, MAX_FILE_BYTES, scan};
+use super::{FORMAT_VERSION, scan};
 use crate::model::{VisitProblem, human_path};
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Why a visit file could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -19,13 +19,26 @@ pub enum FileError {
         /// The OS error.
         source: std::io::Error,
     },
-    /// The file is larger than a visit can be.
-    #[error("{file}: {size} bytes is larger than a visit file can be ({MAX_FILE_BYTES} bytes)")]
+    /// The file is larger than a file of its kind can be.
+    #[error("{file}: {size} bytes is larger than {what} can be ({limit} bytes)")]
     TooLarge {
         /// The file.
         file: PathBuf,
         /// Its size.
         size: u64,
+        /// The largest size read for its kind.
+        limit: u64,
+        /// Its kind: "a visit file".
+        what: &'static str,
+    },
+    /// The path names something other than a regular file (a FIFO, a device, a folder...): it
+    /// was not read.
+    #[error("{file}: {what}, not a regular file; it was not read")]
+    NotRegular {
+        /// The path.
+        file: PathBuf,
+        /// What it is: "a named pipe (FIFO)".
+        what: &'static str,
     },
     /// The file is not text.
     #[error("{file}:{line}:{column}: not UTF-8 text (a visit file is RON text)")]
@@ -49,13 +62,16 @@ pub enum FileError {
         /// What is wrong, naming the field where known.
         message: String,
     },
-    /// The file parsed, but values in it are not allowed: one line per problem.
-    #[error("{}", problems.iter().map(|p| format!("{}:{p}", file.display())).collect::<Vec<_>>().join("\n"))]
+    /// The file parsed, but values in it are not allowed: one line per problem listed, then
+    /// one for those not listed.
+    #[error("{}", invalid_lines(file, problems, more.as_ref()))]
     Invalid {
         /// The file.
         file: PathBuf,
-        /// Every problem found, in file order.
+        /// The problems found, in file order, at most [`super::MAX_PROBLEMS_LISTED`].
         problems: Vec<LocatedProblem>,
+        /// The problems found beyond those listed.
+        more: Option<MoreProblems>,
     },
     /// A newer TriggerMap wrote the file in a way this one cannot even show.
     #[error(
@@ -138,53 +154,102 @@ impl fmt::Display for LocatedProblem {
     }
 }
 
-/// Line, column and a clear message for a RON error: the field it is in is named, and no text
-/// from the file is quoted (it may be patient data).
+/// Problems found in a file beyond those listed in [`FileError::Invalid`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MoreProblems {
+    /// How many.
+    pub count: usize,
+    /// The line of the first of them.
+    pub line: usize,
+    /// Its column.
+    pub column: usize,
+}
+
+/// The text of [`FileError::Invalid`]: `file:line:column: problem`, one a line.
+fn invalid_lines(file: &Path, problems: &[LocatedProblem], more: Option<&MoreProblems>) -> String {
+    let mut lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}:{p}", file.display()))
+        .collect();
+    if let Some(more) = more {
+        lines.push(format!(
+            "{}:{}:{}: and {} more problem{} (the first {} are listed)",
+            file.display(),
+            more.line,
+            more.column,
+            more.count,
+            if more.count == 1 { "" } else { "s" },
+            problems.len()
+        ));
+    }
+    lines.join("\n")
+}
+
+/// Line, column and a clear message for a RON error in a file of the visit format: the field
+/// it is in is named (when `in_visit_file`: a foreign file's field names are its own text), and
+/// no text from the file is quoted (it may be patient data).
 pub(super) fn describe_ron_error(
     text: &str,
     e: &ron::error::SpannedError,
+    in_visit_file: bool,
 ) -> (usize, usize, String) {
-    use ron::error::Error as E;
     let (line, column) = (e.span.start.line, e.span.start.col);
-    let offset = byte_offset(text, line, column);
-    let spans = scan::scan(text);
-    let field = scan::field_at(&spans, offset).map(|s| s.path.clone());
-    let message = match &e.code {
+    let field = if in_visit_file {
+        let offset = byte_offset(text, line, column);
+        let spans = scan::scan(text);
+        scan::field_at(&spans, offset).map(|s| s.path.clone())
+    } else {
+        None
+    };
+    // An unknown field's name is the file's text: name the value it is in.
+    let field = match (&e.code, field) {
+        (ron::error::Error::NoSuchStructField { .. }, Some(path)) => path
+            .rfind(['.', '['])
+            .map(|cut| path[..cut].to_owned())
+            .filter(|parent| !parent.is_empty()),
+        (_, field) => field,
+    };
+    let message = syntax_message(&e.code, field.as_deref());
+    let message = match field {
+        Some(path) => format!("{}: {message}", human_path(&path)),
+        None => message,
+    };
+    (line, column, message)
+}
+
+/// What a RON error means, without any text of the file; `field` is the path of the field it
+/// is in, if known.
+pub(crate) fn syntax_message(code: &ron::error::Error, field: Option<&str>) -> String {
+    use ron::error::Error as E;
+    let message = match code {
         E::ExceededRecursionLimit => "nested too deeply".to_owned(),
         E::Eof => "the file ends too early (is it truncated?)".to_owned(),
-        E::NoSuchStructField {
-            expected, found, ..
-        } => format!(
-            "unknown field `{}`; expected one of: {}",
-            identifier(found),
-            expected.join(", ")
-        ),
-        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) | E::ExpectedStructName(_) => {
+        E::NoSuchStructField { expected, .. } => {
+            format!("unknown field; expected one of: {}", expected.join(", "))
+        }
+        E::ExpectedStructLike
+        | E::ExpectedNamedStructLike(_)
+        | E::ExpectedStructName(_)
+        | E::ExpectedDifferentStructName { .. } => {
             "expected a struct in parentheses: `(name: value, ...)`".to_owned()
         }
-        E::ExpectedDifferentStructName { found, .. } => format!(
-            "expected a struct in parentheses: `(name: value, ...)`, found `{}`",
-            identifier(found)
-        ),
         E::MissingStructField { field, .. } => format!("missing field `{field}`"),
         E::DuplicateStructField { field, .. } => format!("field `{field}` appears twice"),
-        E::NoSuchEnumVariant {
-            expected, found, ..
-        } => format!(
-            "unknown value `{}`; expected one of: {}",
-            identifier(found),
-            expected.join(", ")
-        ),
+        E::NoSuchEnumVariant { expected, .. } => {
+            format!("unknown value; expected one of: {}", expected.join(", "))
+        }
         E::IntegerOutOfBounds => "number out of range for this field".to_owned(),
         E::InvalidIdentifier(_) | E::SuggestRawIdentifier(_) => {
             "not a valid field or value name".to_owned()
         }
         E::NoSuchExtension(_) => "unknown RON extension".to_owned(),
+        E::UnexpectedChar(_) => "unexpected character".to_owned(),
+        E::InvalidIntegerDigit { base, .. } => format!("not a digit of a base {base} number"),
         E::InvalidValueForType { expected, .. } => {
             format!("wrong kind of value; expected {}", redact(expected))
         }
         E::Message(m)
-            if field.as_deref().is_some_and(|f| {
+            if field.is_some_and(|f| {
                 f.ends_with("date_time") || f.ends_with("signed_at") || f.ends_with(".at")
             }) =>
         {
@@ -195,12 +260,8 @@ pub(super) fn describe_ron_error(
         }
         other => redact(&other.to_string()),
     };
-    let message = match field {
-        Some(path) => format!("{}: {message}", human_path(&path)),
-        None => message,
-    };
     // One error, one line: serde may quote a character such as a newline as it is.
-    let message = message
+    message
         .chars()
         .flat_map(|c| {
             let shown: Vec<char> = if c.is_control() {
@@ -210,46 +271,33 @@ pub(super) fn describe_ron_error(
             };
             shown
         })
-        .collect();
-    (line, column, message)
-}
-
-/// Replaces every quoted string in `message` by `"…"`: serde's messages may quote values.
-pub(super) fn redact(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut in_quote = false;
-    for c in message.chars() {
-        if c == '"' {
-            if in_quote {
-                out.push_str("…\"");
-            } else {
-                out.push('"');
-            }
-            in_quote = !in_quote;
-        } else if !in_quote {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// An identifier from the file as shown in a message: at most 40 characters, and only the
-/// characters an identifier may have.
-fn identifier(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric() || *c == '_')
-        .take(40)
         .collect()
 }
 
-/// At most 40 characters of `text`, debug-quoted.
-pub(super) fn shorten(text: &str) -> String {
-    let short: String = text.chars().take(40).collect();
-    if short.len() < text.len() {
-        format!("{short:?}…")
-    } else {
-        format!("{short:?}")
+/// Replaces every quoted part of `message` (`"..."`, `` `...` `` or `'...'`) by `…` in its
+/// quotes: serde's and chrono's messages may quote values from the file.
+pub(super) fn redact(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut open: Option<char> = None;
+    for c in message.chars() {
+        match open {
+            Some(quote) if c == quote => {
+                out.push('…');
+                out.push(c);
+                open = None;
+            }
+            Some(_) => {}
+            None if matches!(c, '"' | '`' | '\'') => {
+                out.push(c);
+                open = Some(c);
+            }
+            None => out.push(c),
+        }
     }
+    if open.is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// Line and column (1-based) just past the end of `prefix`.
@@ -298,6 +346,10 @@ mod tests {
         assert_eq!(
             redact(r#"invalid type: string "Jane Doe", expected u8"#),
             r#"invalid type: string "…", expected u8"#
+        );
+        assert_eq!(
+            redact("invalid value: integer `300`, expected u8; char 'x'"),
+            "invalid value: integer `…`, expected u8; char '…'"
         );
     }
 }

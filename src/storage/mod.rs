@@ -20,7 +20,7 @@
 //!
 //! The parts: [`envelope`] reads the format name and version and then the body of every
 //! TriggerMap file; `errors` holds the errors and their wording; `durable` writes files
-//! atomically and durably; `read` reads a file with a cap; `visit_file` reads and migrates visit
+//! atomically and durably; `read` reads any file safely (regular files only, capped before the read); `visit_file` reads and migrates visit
 //! files; `save` holds the rules for writing over a visit; `locate` and `scan` find where in the
 //! text a problem lies.
 
@@ -35,8 +35,10 @@ mod visit_file;
 
 pub use crate::model::human_path;
 pub use durable::{backup_path_for, create_private_dir, write_atomically};
-pub use errors::{FileError, LocatedProblem, SaveRefusal};
-pub use locate::locate;
+pub(crate) use errors::syntax_message;
+pub use errors::{FileError, LocatedProblem, MoreProblems, SaveRefusal};
+pub use locate::{MAX_PROBLEMS_LISTED, locate};
+pub use read::{FileContent, FileKind, Links, read_regular_capped};
 pub use save::{save_visit, save_visit_checked};
 pub use visit_file::{
     FileStamp, OpenedVisit, ReadOnlyReason, check_unchanged, load_visit, open_visit, parse_visit,

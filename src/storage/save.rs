@@ -4,7 +4,7 @@
 use super::durable::{backup_path_for, remove_stale_temp_files, replacement_mode, write_with_mode};
 use super::envelope::{self, EnvelopeError};
 use super::locate::locate_all;
-use super::read::read_limited;
+use super::read::{FileKind, read_regular_capped};
 use super::visit_file::{FileStamp, StoredVisit, visit_to_string};
 use super::{FORMAT_VERSION, FileError, SaveRefusal};
 use crate::model::{Visit, same_content, validate_values};
@@ -60,32 +60,34 @@ pub fn save_visit_checked(
     })?;
     let problems = validate_values(visit);
     if !problems.is_empty() {
+        let (problems, more) = locate_all(problems, &text);
         return Err(FileError::Invalid {
             file: path.to_owned(),
-            problems: locate_all(problems, &text),
+            problems,
+            more,
         });
     }
     if let Some(holder) = crate::lock::held_by_another(path) {
         return Err(refused(SaveRefusal::Locked(Box::new(holder))));
     }
-    let current = read_limited(path)?;
+    let current = read_regular_capped(path, FileKind::VISIT)?;
     if let Some(expected) = expected {
         let unchanged = current
             .as_ref()
-            .is_some_and(|(bytes, _)| FileStamp::of_bytes(bytes, None).same_content(expected));
+            .is_some_and(|c| FileStamp::of_bytes(&c.bytes, None).same_content(expected));
         if !unchanged {
             return Err(FileError::ChangedOnDisk {
                 file: path.to_owned(),
             });
         }
     }
-    if let Some((bytes, _)) = &current {
-        check_replacement(bytes, visit).map_err(refused)?;
+    if let Some(content) = &current {
+        check_replacement(&content.bytes, visit).map_err(refused)?;
     }
     let mode = replacement_mode(path);
     remove_stale_temp_files(path);
-    if let Some((bytes, _)) = &current {
-        write_with_mode(&backup_path_for(path), bytes, mode)?;
+    if let Some(content) = &current {
+        write_with_mode(&backup_path_for(path), &content.bytes, mode)?;
     }
     write_with_mode(path, text.as_bytes(), mode)?;
     let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();

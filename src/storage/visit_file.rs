@@ -2,9 +2,9 @@
 //! migration of older versions, the lenient reading of newer ones, and validation.
 
 use super::envelope::{self, EnvelopeError, Enveloped};
-use super::errors::{describe_ron_error, line_column, shorten};
+use super::errors::{describe_ron_error, line_column};
 use super::locate::locate_all;
-use super::read::read_limited;
+use super::read::{FileKind, read_regular_capped};
 use super::{FORMAT_NAME, FORMAT_VERSION, FileError, MAX_FILE_BYTES, OLDEST_FORMAT_VERSION, scan};
 use crate::atlas::Atlas;
 use crate::model::{Visit, human_path, validate_visit};
@@ -76,7 +76,8 @@ impl FileStamp {
 
     /// The stamp of the file at `path` now, or `None` if there is no file.
     pub fn read(path: &Path) -> Result<Option<FileStamp>, FileError> {
-        Ok(read_limited(path)?.map(|(bytes, modified)| FileStamp::of_bytes(&bytes, modified)))
+        Ok(read_regular_capped(path, FileKind::VISIT)?
+            .map(|content| FileStamp::of_bytes(&content.bytes, content.modified)))
     }
 
     /// Whether both stamps are of the same bytes (the time alone may differ: a file touched but
@@ -229,15 +230,15 @@ pub(super) mod v1 {
 /// to check muscle ids. A file of a newer format version opens with
 /// [`OpenedVisit::read_only`] set.
 pub fn open_visit(path: &Path, atlas: &Atlas) -> Result<OpenedVisit, FileError> {
-    let Some((bytes, modified)) = read_limited(path)? else {
+    let Some(content) = read_regular_capped(path, FileKind::VISIT)? else {
         return Err(FileError::Io {
             file: path.to_owned(),
             action: "cannot read",
             source: std::io::Error::from(std::io::ErrorKind::NotFound),
         });
     };
-    let mut opened = parse_visit(&bytes, path, atlas)?;
-    opened.stamp.modified = modified;
+    let mut opened = parse_visit(&content.bytes, path, atlas)?;
+    opened.stamp.modified = content.modified;
     Ok(opened)
 }
 
@@ -254,9 +255,11 @@ pub fn parse_visit(bytes: &[u8], path: &Path, atlas: &Atlas) -> Result<OpenedVis
     let parsed = parse_structure(bytes, path)?;
     let problems = validate_visit(&parsed.visit, atlas);
     if !problems.is_empty() {
+        let (problems, more) = locate_all(problems, &parsed.text);
         return Err(FileError::Invalid {
             file: path.to_owned(),
-            problems: locate_all(problems, &parsed.text),
+            problems,
+            more,
         });
     }
     let read_only = if parsed.version > FORMAT_VERSION {
@@ -293,6 +296,8 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
         return Err(FileError::TooLarge {
             file: path.to_owned(),
             size: bytes.len() as u64,
+            limit: MAX_FILE_BYTES,
+            what: FileKind::VISIT.name,
         });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -327,7 +332,7 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
             error,
             names_format,
         }) => {
-            let (line, column, message) = describe_ron_error(text, &error);
+            let (line, column, message) = describe_ron_error(text, &error, names_format);
             if names_format {
                 Err(content_error(line, column, message))
             } else {
@@ -338,15 +343,12 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
                 ))
             }
         }
-        Err(EnvelopeError::OtherFormat { found }) => {
+        Err(EnvelopeError::OtherFormat { .. }) => {
             let (line, column) = field_at("format");
             Err(content_error(
                 line,
                 column,
-                format!(
-                    "format: {} is not a TriggerMap visit file (expected {FORMAT_NAME:?})",
-                    shorten(&found)
-                ),
+                format!("format: not a TriggerMap visit file (expected {FORMAT_NAME:?})"),
             ))
         }
         Err(EnvelopeError::Version { found }) if found < OLDEST_FORMAT_VERSION => {
@@ -368,7 +370,7 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
 fn parse_newer(text: &str, found: u32, path: &Path) -> Result<Parsed, FileError> {
     let (known_text, unknown_fields) = without_unknown_fields(text);
     let newer_error = |error: &ron::error::SpannedError| {
-        let (line, column, detail) = describe_ron_error(&known_text, error);
+        let (line, column, detail) = describe_ron_error(&known_text, error, true);
         FileError::NewerVersion {
             file: path.to_owned(),
             line,
