@@ -466,3 +466,44 @@ fn nothing_is_recorded_that_the_clinician_did_not_choose() {
     assert_eq!(treatment.pain_before, Some(7));
     assert_eq!(treatment.pain_after, None);
 }
+
+#[test]
+fn status_pain_and_criteria_from_the_keyboard_while_a_point_is_selected() {
+    use triggermap::model::{Criterion, Status};
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    h.key_press(egui::Key::A);
+    h.run();
+    assert_eq!(h.state().visit().points[0].status, Status::Active);
+    h.key_press(egui::Key::L);
+    h.run();
+    assert_eq!(h.state().visit().points[0].status, Status::Latent);
+    h.key_press(egui::Key::Num7);
+    h.run();
+    assert_eq!(h.state().visit().points[0].palpation_pain, Some(7));
+    h.key_press_modifiers(Modifiers::SHIFT, egui::Key::Y);
+    h.run();
+    let point = h.state().visit().points[0].clone();
+    assert!(
+        point
+            .criteria
+            .labelled()
+            .iter()
+            .all(|(_, c)| *c == Criterion::Yes),
+        "{:?}",
+        point.criteria
+    );
+    // While typing, the keys are text.
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Referred pain")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Referred pain")
+        .type_text("a 3");
+    h.key_press(egui::Key::A);
+    h.key_press(egui::Key::Num3);
+    h.run();
+    let point = &h.state().visit().points[0];
+    assert_eq!(point.status, Status::Latent);
+    assert_eq!(point.palpation_pain, Some(7));
+    assert_eq!(point.referred_pain, "a 3");
+}

@@ -180,6 +180,11 @@ impl TriggerMapApp {
         self.handle_close_request(&ctx);
         if !self.dialogs.is_open() {
             actions.extend(Command::pressed(&ctx).into_iter().map(Action::Command));
+            if self.selected.is_some()
+                && let Some(pain) = pain_digit(&ctx)
+            {
+                self.pain_key(pain);
+            }
         }
         self.follow_session();
         if self.history.needs_history(&self.session, self.selected) {
@@ -332,6 +337,31 @@ impl TriggerMapApp {
             ui.label(&self.status);
         });
     }
+}
+
+/// The digit key pressed this frame, if any (never while a text field has the keys).
+fn pain_digit(ctx: &egui::Context) -> Option<u8> {
+    if ctx.text_edit_focused() {
+        return None;
+    }
+    const DIGITS: [egui::Key; 10] = [
+        egui::Key::Num0,
+        egui::Key::Num1,
+        egui::Key::Num2,
+        egui::Key::Num3,
+        egui::Key::Num4,
+        egui::Key::Num5,
+        egui::Key::Num6,
+        egui::Key::Num7,
+        egui::Key::Num8,
+        egui::Key::Num9,
+    ];
+    ctx.input_mut(|input| {
+        DIGITS
+            .iter()
+            .position(|&key| input.consume_key(egui::Modifiers::NONE, key))
+            .and_then(|digit| u8::try_from(digit).ok())
+    })
 }
 
 impl eframe::App for TriggerMapApp {

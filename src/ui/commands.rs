@@ -42,6 +42,12 @@ pub enum Command {
     PatientOverview,
     /// Compare two visits of the patient beside the chart.
     CompareVisits,
+    /// Mark the selected point active.
+    MarkActive,
+    /// Mark the selected point latent.
+    MarkLatent,
+    /// Record every diagnostic criterion of the selected point as present.
+    AllCriteriaYes,
 }
 
 const fn shortcut(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -55,7 +61,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 18] = [
+    pub const ALL: [Command; 21] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -74,6 +80,9 @@ impl Command {
         Command::TakeOverLock,
         Command::PatientOverview,
         Command::CompareVisits,
+        Command::MarkActive,
+        Command::MarkLatent,
+        Command::AllCriteriaYes,
     ];
 
     /// The menu label.
@@ -97,6 +106,9 @@ impl Command {
             Command::TakeOverLock => "Take over the lock…",
             Command::PatientOverview => "Patient overview",
             Command::CompareVisits => "Compare visits",
+            Command::MarkActive => "Mark active",
+            Command::MarkLatent => "Mark latent",
+            Command::AllCriteriaYes => "All criteria present",
         }
     }
 
@@ -123,6 +135,9 @@ impl Command {
             Command::TakeOverLock => "Only if that instance is closed or its computer is off",
             Command::PatientOverview => "Every knot of the patient",
             Command::CompareVisits => "New, resolved, better and worse knots between two visits",
+            Command::MarkActive => "The selected point is an active trigger point",
+            Command::MarkLatent => "The selected point is a latent trigger point",
+            Command::AllCriteriaYes => "Every diagnostic criterion of the selected point: Yes",
         }
     }
 
@@ -140,6 +155,9 @@ impl Command {
         const DELETE: [KeyboardShortcut; 1] = [shortcut(Modifiers::NONE, Key::Delete)];
         const PREVIOUS: [KeyboardShortcut; 1] = [shortcut(Modifiers::NONE, Key::ArrowUp)];
         const NEXT: [KeyboardShortcut; 1] = [shortcut(Modifiers::NONE, Key::ArrowDown)];
+        const ACTIVE: [KeyboardShortcut; 1] = [shortcut(Modifiers::NONE, Key::A)];
+        const LATENT: [KeyboardShortcut; 1] = [shortcut(Modifiers::NONE, Key::L)];
+        const ALL_YES: [KeyboardShortcut; 1] = [shortcut(Modifiers::SHIFT, Key::Y)];
         match self {
             Command::New => &NEW,
             Command::Open => &OPEN,
@@ -150,6 +168,9 @@ impl Command {
             Command::DeletePoint => &DELETE,
             Command::SelectPrevious => &PREVIOUS,
             Command::SelectNext => &NEXT,
+            Command::MarkActive => &ACTIVE,
+            Command::MarkLatent => &LATENT,
+            Command::AllCriteriaYes => &ALL_YES,
             Command::OpenFolder
             | Command::NewFollowUp
             | Command::Sign

@@ -58,6 +58,9 @@ impl MenuState {
             Command::FinishAmendment | Command::CancelAmendment => self.amending,
             Command::TakeOverLock => self.can_take_over,
             Command::PatientOverview | Command::CompareVisits => self.has_folder,
+            Command::MarkActive | Command::MarkLatent | Command::AllCriteriaYes => {
+                self.has_selection && self.editable
+            }
         }
     }
 }
@@ -83,6 +86,14 @@ pub fn bar(
         });
         ui.menu_button("Edit", |ui| {
             for command in [Command::Undo, Command::Redo, Command::DeletePoint] {
+                command_button(ui, state, command, &mut actions);
+            }
+            ui.separator();
+            for command in [
+                Command::MarkActive,
+                Command::MarkLatent,
+                Command::AllCriteriaYes,
+            ] {
                 command_button(ui, state, command, &mut actions);
             }
         });

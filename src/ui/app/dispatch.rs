@@ -4,6 +4,7 @@
 use super::TriggerMapApp;
 use crate::editing::Edit;
 use crate::lock::LockError;
+use crate::model::{Criterion, Status, TriggerPoint};
 use crate::session::{AmendError, PatientChange, SaveError, Saved, SignError};
 use crate::ui::action::{Action, Then};
 use crate::ui::commands::Command;
@@ -138,7 +139,36 @@ impl TriggerMapApp {
             }
             Command::PatientOverview => self.history.show_overview(),
             Command::CompareVisits => self.history.show_comparison(),
+            Command::MarkActive => self.change_selected("status", |p| p.status = Status::Active),
+            Command::MarkLatent => self.change_selected("status", |p| p.status = Status::Latent),
+            Command::AllCriteriaYes => self.change_selected("criteria", |p| {
+                for (_, value) in p.criteria.labelled_mut() {
+                    *value = Criterion::Yes;
+                }
+            }),
         }
+    }
+
+    /// Changes the selected point as `change` does, as one edit of `field`.
+    fn change_selected(&mut self, field: &'static str, change: impl FnOnce(&mut TriggerPoint)) {
+        let Some(mut point) = self
+            .selected
+            .and_then(|id| self.session.visit().point(id))
+            .cloned()
+        else {
+            return;
+        };
+        change(&mut point);
+        self.edit(Edit::UpdatePoint {
+            point: Box::new(point),
+            field,
+        });
+    }
+
+    /// A digit pressed while a point is selected (and no text field has the keys): its
+    /// palpation pain, 0 to 9.
+    pub(super) fn pain_key(&mut self, pain: u8) {
+        self.change_selected("palpation_pain", |p| p.palpation_pain = Some(pain));
     }
 
     /// Applies an edit, saying what it did (or why it was refused) in the status bar.
