@@ -655,3 +655,49 @@ fn a_fifo_in_the_recovery_folder_or_as_a_recovered_visit_is_refused_at_once() {
         summary.saved
     );
 }
+
+#[test]
+fn a_byte_order_mark_and_old_mac_line_ends_are_read() {
+    let atlas = atlas();
+    let example = std::fs::read_to_string(fixture("example-visit.ron")).expect("example");
+    let expected = open_visit(&fixture("example-visit.ron"), &atlas)
+        .expect("example")
+        .visit;
+    let dir = tempfile::tempdir().expect("dir");
+    let bom = dir.path().join("bom.ron");
+    std::fs::write(&bom, format!("\u{feff}{example}")).expect("write");
+    assert_eq!(
+        open_visit(&bom, &atlas).expect("with a BOM").visit,
+        expected
+    );
+    let cr = dir.path().join("cr.ron");
+    std::fs::write(&cr, example.replace('\n', "\r")).expect("write");
+    assert_eq!(open_visit(&cr, &atlas).expect("CR only").visit, expected);
+    let crlf = dir.path().join("crlf.ron");
+    std::fs::write(&crlf, example.replace('\n', "\r\n")).expect("write");
+    assert_eq!(open_visit(&crlf, &atlas).expect("CRLF").visit, expected);
+    // Errors in such files point at the line an editor shows.
+    let damaged = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/pain-out-of-range.ron"),
+    )
+    .expect("corpus file");
+    std::fs::write(&cr, format!("\u{feff}{}", damaged.replace('\n', "\r"))).expect("write");
+    let error = open_visit(&cr, &atlas).expect_err("damaged").to_string();
+    assert!(
+        error.ends_with(":69:17: point 2: palpation_pain: outside 0–10"),
+        "{error}"
+    );
+    // A signed visit with a BOM is still protected when saving over it.
+    let signed = dir.path().join("signed.ron");
+    let mut visit = expected.clone();
+    sign(&mut visit, "Dr. A. Moreau", at("2025-03-04T10:00:00+01:00")).expect("sign");
+    let text = storage::visit_to_string(&visit).expect("ser");
+    std::fs::write(&signed, format!("\u{feff}{}", text.replace('\n', "\r"))).expect("write");
+    assert!(matches!(
+        save_visit(&signed, &expected),
+        Err(FileError::Refused {
+            reason: SaveRefusal::SignatureChanged,
+            ..
+        })
+    ));
+}

@@ -3,8 +3,9 @@
 //! would refuse to read); the UI bounds its inputs by the same limits. A problem names the field
 //! and what was expected, never the value found (it is patient data).
 
-use super::{MuscleId, Procedure, Visit};
-use chrono::Datelike;
+use super::{MuscleId, PointId, Procedure, Visit};
+use chrono::{DateTime, Datelike, FixedOffset, Timelike};
+use std::collections::HashSet;
 use std::fmt;
 
 /// The highest plausible pressure pain threshold, in kg/cm².
@@ -87,14 +88,17 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
             );
         }
     }
-    let year_ok = |d: &chrono::DateTime<chrono::FixedOffset>| PLAUSIBLE_YEARS.contains(&d.year());
+    let year_ok = |d: &DateTime<FixedOffset>| PLAUSIBLE_YEARS.contains(&d.year());
     let years = format!(
         "outside the years {}–{}",
         PLAUSIBLE_YEARS.start(),
         PLAUSIBLE_YEARS.end()
     );
+    let not_real = "not a real time: a second 60 on a day without a leap second";
     if !year_ok(&visit.date_time) {
         visit_problem("date_time", "date_time", years.clone());
+    } else if !is_real_time(&visit.date_time) {
+        visit_problem("date_time", "date_time", not_real.to_owned());
     }
     if let Some(signature) = &visit.signature {
         if signature.clinician.trim().is_empty() {
@@ -113,6 +117,8 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
         }
         if !year_ok(&signature.signed_at) {
             visit_problem("signature.signed_at", "signed_at", years.clone());
+        } else if !is_real_time(&signature.signed_at) {
+            visit_problem("signature.signed_at", "signed_at", not_real.to_owned());
         }
     } else if !visit.amendments.is_empty() {
         visit_problem(
@@ -139,6 +145,8 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
         }
         if !year_ok(&amendment.at) {
             visit_problem(&at("at"), "at", years.clone());
+        } else if !is_real_time(&amendment.at) {
+            visit_problem(&at("at"), "at", not_real.to_owned());
         } else if previous.is_some_and(|p| amendment.at < p) {
             visit_problem(
                 &at("at"),
@@ -149,7 +157,8 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
         previous = Some(amendment.at);
     }
 
-    let mut seen = std::collections::HashSet::new();
+    let ids: HashSet<PointId> = visit.points.iter().map(|p| p.id).collect();
+    let mut seen = HashSet::new();
     for (i, point) in visit.points.iter().enumerate() {
         let mut report = |path: String, field, message: String| {
             problems.push(VisitProblem {
@@ -171,6 +180,13 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
                 "lineage".into(),
                 "lineage",
                 "a point cannot follow itself".to_owned(),
+            );
+        } else if point.lineage.is_some_and(|l| ids.contains(&l)) {
+            report(
+                "lineage".into(),
+                "lineage",
+                "names another point of this visit (a point follows one of an earlier visit)"
+                    .to_owned(),
             );
         }
         if !point.pos.is_finite() {
@@ -240,6 +256,49 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
     problems
 }
 
+/// The days (UTC) at whose end a leap second was inserted (`23:59:60`), from 1972 to the last
+/// one, 2016 (IERS Bulletin C); no other day has a second 60.
+const LEAP_SECOND_DAYS: [(i32, u32, u32); 27] = [
+    (1972, 6, 30),
+    (1972, 12, 31),
+    (1973, 12, 31),
+    (1974, 12, 31),
+    (1975, 12, 31),
+    (1976, 12, 31),
+    (1977, 12, 31),
+    (1978, 12, 31),
+    (1979, 12, 31),
+    (1981, 6, 30),
+    (1982, 6, 30),
+    (1983, 6, 30),
+    (1985, 6, 30),
+    (1987, 12, 31),
+    (1989, 12, 31),
+    (1990, 12, 31),
+    (1992, 6, 30),
+    (1993, 6, 30),
+    (1994, 6, 30),
+    (1995, 12, 31),
+    (1997, 6, 30),
+    (1998, 12, 31),
+    (2005, 12, 31),
+    (2008, 12, 31),
+    (2012, 6, 30),
+    (2015, 6, 30),
+    (2016, 12, 31),
+];
+
+/// Whether `time` existed: chrono reads a second 60 at any minute (as a leap second), but only
+/// the last second of a day with a leap second had one.
+fn is_real_time(time: &DateTime<FixedOffset>) -> bool {
+    if time.nanosecond() < 1_000_000_000 {
+        return true;
+    }
+    let utc = time.naive_utc();
+    (utc.hour(), utc.minute(), utc.second()) == (23, 59, 59)
+        && LEAP_SECOND_DAYS.contains(&(utc.year(), utc.month(), utc.day()))
+}
+
 /// The path of a field as a clinician reads it: `visit.points[2].treatments[0].pain_after`
 /// becomes `point 3: treatment 1: pain_after`.
 pub fn human_path(path: &str) -> String {
@@ -274,6 +333,19 @@ pub fn human_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_real_leap_seconds_are_real_times() {
+        let time = |text| DateTime::parse_from_rfc3339(text).expect("chrono reads it");
+        assert!(is_real_time(&time("2025-03-04T09:30:59+01:00")));
+        assert!(is_real_time(&time("2016-12-31T23:59:60Z")));
+        assert!(
+            is_real_time(&time("2017-01-01T00:59:60+01:00")),
+            "the same second"
+        );
+        assert!(!is_real_time(&time("2025-03-04T23:59:60Z")));
+        assert!(!is_real_time(&time("2016-12-31T12:30:60Z")));
+    }
 
     #[test]
     fn human_paths_number_from_one() {

@@ -5,7 +5,7 @@ use super::durable::{backup_path_for, remove_stale_temp_files, replacement_mode,
 use super::envelope::{self, EnvelopeError};
 use super::locate::locate_all;
 use super::read::{FileKind, read_regular_capped};
-use super::visit_file::{FileStamp, StoredVisit, visit_to_string};
+use super::visit_file::{FileStamp, StoredVisit, readable_text, visit_to_string};
 use super::{FORMAT_VERSION, FileError, SaveRefusal};
 use crate::model::{Visit, same_content, validate_values};
 use std::path::Path;
@@ -96,10 +96,10 @@ pub fn save_visit_checked(
 
 /// The rules for writing `visit` over a file that holds `bytes`.
 fn check_replacement(bytes: &[u8], visit: &Visit) -> Result<(), SaveRefusal> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
+    let Ok(text) = readable_text(bytes) else {
         return Ok(()); // damaged: the backup keeps it
     };
-    let old = match envelope::read::<StoredVisit>(text) {
+    let old = match envelope::read::<StoredVisit>(&text) {
         Ok((_, stored)) => stored.into_visit(),
         Err(EnvelopeError::Version { found }) if found > FORMAT_VERSION => {
             return Err(SaveRefusal::NewerFormatOnDisk { found });

@@ -9,6 +9,7 @@ use super::{FORMAT_NAME, FORMAT_VERSION, FileError, MAX_FILE_BYTES, OLDEST_FORMA
 use crate::atlas::Atlas;
 use crate::model::{Visit, human_path, validate_visit};
 use serde::{Deserialize, Deserializer, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
@@ -300,7 +301,7 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
             what: FileKind::VISIT.name,
         });
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    let text = readable_text(bytes).map_err(|e| {
         let (line, column) = line_column(&bytes[..e.valid_up_to()]);
         FileError::NotText {
             file: path.to_owned(),
@@ -308,6 +309,7 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
             column,
         }
     })?;
+    let text = text.as_ref();
     let content_error = |line, column, message| FileError::Content {
         file: path.to_owned(),
         line,
@@ -363,6 +365,28 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
         }
         Err(EnvelopeError::Version { found }) => parse_newer(text, found, path),
     }
+}
+
+/// The text of a visit file as it is parsed: without a UTF-8 byte-order mark (Windows Notepad
+/// writes one), and with lone carriage returns (old Mac line ends) read as line ends, so that
+/// comments end and lines are counted as an editor shows them.
+pub(super) fn readable_text(bytes: &[u8]) -> Result<Cow<'_, str>, std::str::Utf8Error> {
+    let text = std::str::from_utf8(bytes)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lone_cr = |(i, b): (usize, &u8)| *b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n');
+    if !text.as_bytes().iter().enumerate().any(lone_cr) {
+        return Ok(Cow::Borrowed(text));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(Cow::Owned(out))
 }
 
 /// Parses a visit file of the newer version `found` without the fields this build does not
