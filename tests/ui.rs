@@ -507,3 +507,31 @@ fn status_pain_and_criteria_from_the_keyboard_while_a_point_is_selected() {
     assert_eq!(point.palpation_pain, Some(7));
     assert_eq!(point.referred_pain, "a 3");
 }
+
+#[test]
+fn saving_onto_a_file_of_another_visit_asks_first_naming_both_patients() {
+    use triggermap::ui::dialogs::{Dialog, ReplaceOtherVisit};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let other = common::example_copy(dir.path());
+    let before = std::fs::read(&other).expect("read");
+    let mut h = harness(app_with_answers(vec![FileAnswer::Chosen(other.clone())]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    ctrl(&mut h, egui::Key::S);
+    h.run();
+    assert!(
+        matches!(
+            h.state().dialog(),
+            Some(Dialog::ReplaceOtherVisit(ReplaceOtherVisit { on_disk_patient, .. }))
+                if on_disk_patient == "TM-0042"
+        ),
+        "{:?}",
+        h.state().dialog()
+    );
+    h.get_by_label_contains("holds another visit, of patient TM-0042");
+    assert_eq!(std::fs::read(&other).expect("read"), before, "not written");
+    h.get_by_label("Replace it").click();
+    h.run();
+    assert!(!h.state().is_dirty(), "saved once the user chose to replace it");
+    assert_eq!(h.state().path(), Some(other.as_path()));
+    assert_eq!(common::on_disk(&other).points.len(), 1);
+}

@@ -86,6 +86,14 @@ pub enum SaveError {
         "it is signed and being amended.\n\nFinish the amendment (who and why) to save the corrections, or cancel it."
     )]
     Amending,
+    /// The file chosen holds another visit: it is replaced only if the user says so.
+    #[error("{path} holds another visit, of patient {on_disk_patient}", path = path.display())]
+    HoldsAnotherVisit {
+        /// The file.
+        path: PathBuf,
+        /// The patient of the visit in it.
+        on_disk_patient: String,
+    },
     /// The file could not be written or was refused (changed on disk, locked, signed, ...).
     #[error(transparent)]
     File(#[from] FileError),
@@ -340,7 +348,9 @@ impl Session {
     }
 
     /// Saves to `path`. Onto the visit's own file the save is refused if the file changed on
-    /// disk since it was read or written here ([`SaveError::changed_on_disk`]).
+    /// disk since it was read or written here ([`SaveError::changed_on_disk`]); onto another
+    /// file that holds another visit it is refused ([`SaveError::HoldsAnotherVisit`]) until the
+    /// user, asked with both patients named, chooses [`Session::save_as_replacing`].
     pub fn save_as(&mut self, path: &Path) -> Result<Saved, SaveError> {
         if self.amending.is_some() {
             return Err(SaveError::Amending);
@@ -350,7 +360,25 @@ impl Session {
             .as_ref()
             .filter(|f| f.path == path)
             .map(|f| f.stamp.clone());
+        if expected.is_none()
+            && let Ok(on_disk) = storage::load_visit(path, &self.atlas)
+            && on_disk.id != self.doc.visit().id
+        {
+            return Err(SaveError::HoldsAnotherVisit {
+                path: path.to_owned(),
+                on_disk_patient: on_disk.patient_id,
+            });
+        }
         self.write(path, expected.as_ref())
+    }
+
+    /// Saves to `path` over the other visit it holds: the user was asked and chose to replace
+    /// it (its previous version stays in the backup beside it).
+    pub fn save_as_replacing(&mut self, path: &Path) -> Result<Saved, SaveError> {
+        if self.amending.is_some() {
+            return Err(SaveError::Amending);
+        }
+        self.write(path, None)
     }
 
     /// Saves over the visit's file although it changed on disk: the user chose to replace it.

@@ -86,4 +86,11 @@ pub enum Action {
     DiscardAmendment,
     /// Take over the lock, after the warning.
     TakeOverLock,
+    /// Save over the other visit in this file, after the warning, then carry on.
+    ReplaceOtherVisit {
+        /// The file.
+        path: PathBuf,
+        /// What follows the save.
+        then: Then,
+    },
 }

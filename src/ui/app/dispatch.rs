@@ -10,8 +10,8 @@ use crate::ui::action::{Action, Then};
 use crate::ui::commands::Command;
 use crate::ui::dialogs::Dialog;
 use crate::ui::dialogs::{
-    ChangedOnDisk, DiscardAmendment, FinishAmendment, SignDialog, TakeOverLock, TypePath,
-    UnsavedChanges,
+    ChangedOnDisk, DiscardAmendment, FinishAmendment, ReplaceOtherVisit, SignDialog, TakeOverLock,
+    TypePath, UnsavedChanges,
 };
 use crate::ui::file_dialog::{FileAnswer, FileRequest};
 use std::path::Path;
@@ -61,6 +61,10 @@ impl TriggerMapApp {
                 }
             }
             Action::TakeOverLock => self.take_over_lock(),
+            Action::ReplaceOtherVisit { path, then } => {
+                let result = self.session.save_as_replacing(&path);
+                self.after_save(result, then, ctx);
+            }
         }
     }
 
@@ -376,11 +380,31 @@ impl TriggerMapApp {
                 };
                 self.proceed(then, ctx);
             }
-            Err(error) => self.save_failed(error),
+            Err(error) => self.save_failed_then(error, then),
         }
     }
 
     fn save_failed(&mut self, error: SaveError) {
+        self.save_failed_then(error, Then::Nothing);
+    }
+
+    /// Shows why a save failed; a file that holds another visit is asked about, and `then`
+    /// follows if the user replaces it.
+    fn save_failed_then(&mut self, error: SaveError, then: Then) {
+        if let SaveError::HoldsAnotherVisit {
+            path,
+            on_disk_patient,
+        } = error
+        {
+            self.dialogs
+                .open(Dialog::ReplaceOtherVisit(ReplaceOtherVisit {
+                    path,
+                    on_disk_patient,
+                    saving_patient: self.session.visit().patient_id.clone(),
+                    then,
+                }));
+            return;
+        }
         if let Some(path) = error.changed_on_disk() {
             let path = path.to_owned();
             self.dialogs
@@ -491,7 +515,7 @@ impl TriggerMapApp {
             Err(SignError::NoFile) => self.request_save_as(Then::Sign(name), ctx),
             Err(SignError::Save(error)) => {
                 self.status = "The visit was NOT signed: it could not be saved.".to_owned();
-                self.save_failed(error);
+                self.save_failed_then(error, Then::Sign(name));
             }
             Err(SignError::NotAllowed(reason)) => self.status = format!("Cannot sign: {reason}"),
             Err(error @ SignError::Audit(_)) => self.dialogs.open(Dialog::Sign(SignDialog {

@@ -6,6 +6,7 @@ mod amendment;
 mod changed_on_disk;
 mod message;
 mod recover;
+mod replace_other;
 mod sign;
 mod take_over;
 mod type_path;
@@ -15,6 +16,7 @@ pub use amendment::{DiscardAmendment, FinishAmendment};
 pub use changed_on_disk::ChangedOnDisk;
 pub use message::Message;
 pub use recover::Recover;
+pub use replace_other::ReplaceOtherVisit;
 pub use sign::SignDialog;
 pub use take_over::TakeOverLock;
 pub use type_path::TypePath;
@@ -46,6 +48,8 @@ pub enum Dialog {
     DiscardAmendment(DiscardAmendment),
     /// "Take over the lock?" naming the holder.
     TakeOverLock(TakeOverLock),
+    /// "Replace another visit?" naming both patients.
+    ReplaceOtherVisit(ReplaceOtherVisit),
 }
 
 /// How a dialog answered this frame.
@@ -81,6 +85,7 @@ impl Dialog {
             Dialog::FinishAmendment(d) => d.show(ui, session),
             Dialog::DiscardAmendment(d) => d.show(ui),
             Dialog::TakeOverLock(d) => d.show(ui, session),
+            Dialog::ReplaceOtherVisit(d) => d.show(ui),
         }
     }
 
