@@ -172,3 +172,12 @@ fn buttons(ui: &mut Ui, labels: &[&str]) -> Option<usize> {
     });
     clicked
 }
+
+/// "patient PT-0042", or "a patient not yet named".
+fn patient_words(patient_id: &str) -> String {
+    if patient_id.trim().is_empty() {
+        "a patient not yet named".to_owned()
+    } else {
+        format!("patient {patient_id}")
+    }
+}

@@ -1,6 +1,6 @@
 //! "Restore unsaved work?" for what a session that ended without saving left behind.
 
-use super::{Reply, buttons};
+use super::{Reply, buttons, patient_words};
 use crate::recovery::RestoreTarget;
 use crate::session::RecoveryOffer;
 use crate::ui::action::Action;
@@ -108,14 +108,5 @@ impl Recover {
             Some(_) => Reply::Answer(Action::DiscardRecovery(self.offer.file.clone())),
             None => Reply::Open,
         }
-    }
-}
-
-/// "patient PT-0042", or "a patient not yet named".
-fn patient_words(patient_id: &str) -> String {
-    if patient_id.trim().is_empty() {
-        "a patient not yet named".to_owned()
-    } else {
-        format!("patient {patient_id}")
     }
 }

@@ -1,6 +1,6 @@
 //! "Replace another visit?" when the file chosen to save to holds another visit.
 
-use super::{Reply, buttons};
+use super::{Reply, buttons, patient_words};
 use crate::ui::action::{Action, Then};
 use egui::Ui;
 use std::path::PathBuf;
@@ -24,13 +24,13 @@ impl ReplaceOtherVisit {
         ui.label(format!(
             "{} holds another visit, of {}.",
             self.path.display(),
-            patient(&self.on_disk_patient)
+            patient_words(&self.on_disk_patient)
         ));
         ui.colored_label(
             ui.visuals().warn_fg_color,
             format!(
                 "Saving here replaces it with this visit, of {}. Its previous content stays only in the backup beside it.",
-                patient(&self.saving_patient)
+                patient_words(&self.saving_patient)
             ),
         );
         match buttons(ui, &["Choose another file…", "Replace it", "Cancel"]) {
@@ -42,14 +42,5 @@ impl ReplaceOtherVisit {
             Some(_) => Reply::Close,
             None => Reply::Open,
         }
-    }
-}
-
-/// "patient PT-0042", or "a patient not yet named".
-fn patient(patient_id: &str) -> String {
-    if patient_id.trim().is_empty() {
-        "a patient not yet named".to_owned()
-    } else {
-        format!("patient {patient_id}")
     }
 }
