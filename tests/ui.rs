@@ -531,7 +531,10 @@ fn saving_onto_a_file_of_another_visit_asks_first_naming_both_patients() {
     assert_eq!(std::fs::read(&other).expect("read"), before, "not written");
     h.get_by_label("Replace it").click();
     h.run();
-    assert!(!h.state().is_dirty(), "saved once the user chose to replace it");
+    assert!(
+        !h.state().is_dirty(),
+        "saved once the user chose to replace it"
+    );
     assert_eq!(h.state().path(), Some(other.as_path()));
     assert_eq!(common::on_disk(&other).points.len(), 1);
 }
