@@ -538,3 +538,29 @@ fn saving_onto_a_file_of_another_visit_asks_first_naming_both_patients() {
     assert_eq!(h.state().path(), Some(other.as_path()));
     assert_eq!(common::on_disk(&other).points.len(), 1);
 }
+
+#[test]
+fn zoom_to_the_points_fills_the_diagram_with_them() {
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    click_on(&mut h, View::Back, -0.07, 0.20);
+    h.get_by_label("Zoom to points").click();
+    h.run();
+    h.run();
+    let canvas = &h.state().canvas;
+    assert!(
+        canvas.camera(View::Back).zoom > 1.3,
+        "{:?}",
+        canvas.camera(View::Back)
+    );
+    assert_eq!(
+        canvas.camera(View::Front).zoom,
+        1.0,
+        "no points on the front"
+    );
+    let rect = canvas.view_rect(View::Back).expect("shown");
+    for p in &h.state().visit().points {
+        let at = canvas.screen_pos(View::Back, p.pos).expect("shown");
+        assert!(rect.shrink(20.0).contains(at), "{at:?} in {rect:?}");
+    }
+}

@@ -191,6 +191,41 @@ impl CanvasState {
         camera.zoom = zoom;
     }
 
+    /// Zooms `view` in on `points` (patient frame), with a margin around them, so that they
+    /// and what lies between them fill the diagram; the whole figure when there are none. Uses
+    /// the diagram's size last frame; nothing happens for a view not shown.
+    pub fn zoom_to_points(&mut self, view: View, points: &[PatientPoint]) {
+        /// The margin around the points, in fractions of body height (about 15 cm).
+        const MARGIN: f32 = 0.08;
+        let Some(frame) = self.last_frames[view_slot(view)] else {
+            return;
+        };
+        let camera = &mut self.cameras[view_slot(view)];
+        if points.is_empty() {
+            *camera = Camera::default();
+            return;
+        }
+        let (mut min, mut max) = (vec2(f32::MAX, f32::MAX), vec2(f32::MIN, f32::MIN));
+        for &p in points {
+            let d = to_diagram(view, p);
+            min = min.min(vec2(d.u, d.v));
+            max = max.max(vec2(d.u, d.v));
+        }
+        let size = (max - min) + Vec2::splat(2.0 * MARGIN);
+        let zoom = ((2.0 * HALF_WIDTH) / size.x)
+            .min((BOTTOM - TOP) / size.y)
+            .clamp(MIN_ZOOM, MAX_ZOOM);
+        let rect = frame.rect;
+        let fit = (rect.width() / (2.0 * HALF_WIDTH)).min(rect.height() / (BOTTOM - TOP));
+        let scale = fit * zoom;
+        let centre = (min + max) / 2.0;
+        let mid = (TOP + BOTTOM) / 2.0;
+        *camera = Camera {
+            zoom,
+            pan: vec2(-centre.x * scale, -(centre.y - mid) * scale),
+        };
+    }
+
     /// Restores the whole-figure view of every diagram.
     pub fn reset_cameras(&mut self) {
         self.cameras = [Camera::default(); 2];
