@@ -205,7 +205,7 @@ impl TriggerMapApp {
         actions.extend(patient::panel(ui, &self.session, &mut self.history));
         egui::Panel::right("inspector")
             .resizable(true)
-            .default_size(360.0)
+            .default_size(side_panel_width(&ctx, 0.26, 280.0, 360.0))
             .min_size(280.0)
             .show(ui, |ui| {
                 actions.extend(inspector::panel(
@@ -219,7 +219,7 @@ impl TriggerMapApp {
         actions.extend(history_dock::show(ui, &self.session, &mut self.history));
         egui::Panel::left("visit")
             .resizable(true)
-            .default_size(310.0)
+            .default_size(side_panel_width(&ctx, 0.22, 240.0, 310.0))
             .min_size(240.0)
             .show(ui, |ui| {
                 actions.extend(visit_panel::show(
@@ -344,6 +344,12 @@ impl TriggerMapApp {
             ui.label(&self.status);
         });
     }
+}
+
+/// A side panel's first width: a share of the window, within `min..=max`, so that a laptop
+/// window leaves the chart the most room. The user's own width is kept after that.
+fn side_panel_width(ctx: &egui::Context, share: f32, min: f32, max: f32) -> f32 {
+    (ctx.content_rect().width() * share).clamp(min, max)
 }
 
 /// The digit key pressed this frame, if any (never while a text field has the keys).

@@ -65,7 +65,7 @@ pub fn panel(ui: &mut Ui, session: &Session, views: &mut HistoryViews) -> Option
     let mut action = None;
     egui::Panel::left("patient")
         .resizable(true)
-        .default_size(250.0)
+        .default_size((ui.ctx().content_rect().width() * 0.17).clamp(200.0, 250.0))
         .min_size(200.0)
         .show(ui, |ui| {
             action = contents(ui, session, views);
