@@ -564,3 +564,19 @@ fn zoom_to_the_points_fills_the_diagram_with_them() {
         assert!(rect.shrink(20.0).contains(at), "{at:?} in {rect:?}");
     }
 }
+
+#[test]
+fn a_placement_undone_and_redone_is_selected_again() {
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    let id = h.state().visit().points[0].id;
+    assert_eq!(h.state().selected(), Some(id));
+    ctrl(&mut h, egui::Key::Z);
+    assert_eq!(h.state().selected(), None);
+    ctrl(&mut h, egui::Key::Y);
+    assert_eq!(
+        h.state().selected(),
+        Some(id),
+        "the point placed again is selected"
+    );
+}

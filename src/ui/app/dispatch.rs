@@ -80,22 +80,7 @@ impl TriggerMapApp {
                 }
             }
             Command::SaveAs => self.request_save_as(Then::Nothing, ctx),
-            Command::Undo => match self.session.undo() {
-                Ok(true) => {
-                    self.status = "Undone.".to_owned();
-                    self.forget_missing_selection();
-                }
-                Ok(false) => {}
-                Err(reason) => self.status = format!("Read-only: {reason}"),
-            },
-            Command::Redo => match self.session.redo() {
-                Ok(true) => {
-                    self.status = "Redone.".to_owned();
-                    self.forget_missing_selection();
-                }
-                Ok(false) => {}
-                Err(reason) => self.status = format!("Read-only: {reason}"),
-            },
+            Command::Undo | Command::Redo => self.undo_or_redo(command),
             Command::DeletePoint => {
                 if let Some(id) = self.selected {
                     self.carry_out(Action::DeletePoint(id), ctx);
@@ -173,6 +158,36 @@ impl TriggerMapApp {
     /// palpation pain, 0 to 9.
     pub(super) fn pain_key(&mut self, pain: u8) {
         self.change_selected("palpation_pain", |p| p.palpation_pain = Some(pain));
+    }
+
+    /// Undoes or redoes a step. A point that the step brings back (a placement redone, a
+    /// deletion undone) is selected, as it was when it was placed.
+    fn undo_or_redo(&mut self, command: Command) {
+        let before: Vec<crate::model::PointId> =
+            self.session.visit().points.iter().map(|p| p.id).collect();
+        let (result, done) = if command == Command::Undo {
+            (self.session.undo(), "Undone.")
+        } else {
+            (self.session.redo(), "Redone.")
+        };
+        match result {
+            Ok(true) => {
+                self.status = done.to_owned();
+                let back = self
+                    .session
+                    .visit()
+                    .points
+                    .iter()
+                    .find(|p| !before.contains(&p.id))
+                    .map(|p| p.id);
+                if back.is_some() {
+                    self.selected = back;
+                }
+                self.forget_missing_selection();
+            }
+            Ok(false) => {}
+            Err(reason) => self.status = format!("Read-only: {reason}"),
+        }
     }
 
     /// Applies an edit, saying what it did (or why it was refused) in the status bar.
