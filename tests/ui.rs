@@ -580,3 +580,31 @@ fn a_placement_undone_and_redone_is_selected_again() {
         "the point placed again is selected"
     );
 }
+
+#[test]
+fn same_findings_as_another_point_copies_them_in_one_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = common::example_copy(dir.path());
+    let mut app = app_with_answers(vec![]);
+    app.open_path(&path);
+    let mut h = harness(app);
+    let first = h.state().visit().points[0].clone();
+    let last = h.state().visit().points[4].clone();
+    h.state_mut()
+        .carry_out(triggermap::ui::action::Action::Select(Some(last.id)), None);
+    h.run();
+    h.get_by_label("Same findings as…").click();
+    h.run();
+    h.get_by_label_contains("1. Active").click();
+    h.run();
+    let copied = h.state().visit().points[4].clone();
+    assert_eq!(copied.status, first.status);
+    assert_eq!(copied.criteria, first.criteria);
+    assert_eq!(copied.palpation_pain, first.palpation_pain);
+    assert_eq!(copied.pressure_threshold, first.pressure_threshold);
+    assert_eq!(copied.referred_pain, first.referred_pain);
+    assert_eq!(copied.muscle, last.muscle, "its own muscle");
+    assert_eq!(copied.treatments, last.treatments, "its own treatments");
+    ctrl(&mut h, egui::Key::Z);
+    assert_eq!(h.state().visit().points[4], last, "one undo step");
+}

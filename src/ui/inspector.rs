@@ -78,7 +78,12 @@ pub fn show(
             }
         });
     });
-    ui.label(format!("{} view", point.view.label()));
+    ui.horizontal(|ui| {
+        ui.label(format!("{} view", point.view.label()));
+        if copy_findings(ui, visit, &mut edited) {
+            field = Some("copied_findings");
+        }
+    });
     ui.separator();
 
     muscle_section(ui, state, atlas, &mut edited, &mut field);
@@ -420,6 +425,47 @@ fn treatment_fields(ui: &mut Ui, id: egui::Id, treatment: &mut Treatment) -> boo
     changed |= pain_scale(ui, "Pain before", &mut treatment.pain_before);
     changed |= pain_scale(ui, "Pain after", &mut treatment.pain_after);
     changed
+}
+
+/// "Same findings as…": another point of the visit whose status, criteria, pain, pressure
+/// threshold and referred pain are copied into `edited` (its muscle, place, notes and
+/// treatments stay its own). True if copied.
+fn copy_findings(ui: &mut Ui, visit: &Visit, edited: &mut TriggerPoint) -> bool {
+    let mut source = None;
+    ui.add_enabled_ui(visit.points.len() > 1, |ui| {
+        ui.menu_button("Same findings as…", |ui| {
+            for (index, other) in visit.points.iter().enumerate() {
+                if other.id == edited.id {
+                    continue;
+                }
+                let text = format!(
+                    "{}. {} · pain {}",
+                    index + 1,
+                    other.status.label(),
+                    other
+                        .palpation_pain
+                        .map_or("–".to_owned(), |p| p.to_string())
+                );
+                if ui.button(text).clicked() {
+                    source = Some(other.clone());
+                    ui.close();
+                }
+            }
+        })
+        .response
+        .on_hover_text(
+            "Copy status, criteria, pain, pressure threshold and referred pain from another point",
+        );
+    });
+    let Some(other) = source else {
+        return false;
+    };
+    edited.status = other.status;
+    edited.criteria = other.criteria;
+    edited.palpation_pain = other.palpation_pain;
+    edited.pressure_threshold = other.pressure_threshold;
+    edited.referred_pain = other.referred_pain;
+    true
 }
 
 /// The agent, concentration and needle of the visit's last injection, as a new injection's
