@@ -403,3 +403,15 @@ fn a_carried_over_knot_shows_last_visits_findings_beside_todays() {
     }
     h.get_by_label_contains("Since first charted");
 }
+
+#[test]
+fn the_point_list_marks_each_knots_trend() {
+    let (dir, folder) = copy_fixture(WEEKLY_NECK);
+    let mut h = harness(app(dir.path(), vec![]));
+    h.state_mut().open_folder(&folder);
+    h.run();
+    h.run();
+    // K2, the right upper trapezius, got worse over the four weeks.
+    assert!(h.query_all_by_label("worse").count() >= 1);
+    h.get_by_label_contains("2. Upper trapezius · Right");
+}

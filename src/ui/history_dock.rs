@@ -77,9 +77,12 @@ impl HistoryViews {
         self.comparison = ComparisonState::default();
     }
 
-    /// Whether this frame shows anything built from the patient's history.
+    /// Whether this frame shows anything built from the patient's history: the panel, the
+    /// Knot section of a selected point, or the trend marks of the point list (for a visit of
+    /// the folder's patient).
     pub fn needs_history(&self, session: &Session, selected: Option<PointId>) -> bool {
-        session.folder().is_some() && (self.tab.is_some() || selected.is_some())
+        session.folder().is_some()
+            && (self.tab.is_some() || selected.is_some() || session.is_of_folder_patient())
     }
 
     /// Whether the comparison's rings are drawn on the chart.

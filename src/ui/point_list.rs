@@ -3,6 +3,7 @@
 use super::action::Action;
 use super::style;
 use crate::atlas::Atlas;
+use crate::history::Trend;
 use crate::model::{PointId, TriggerPoint, Visit};
 use egui::{Sense, Ui, vec2};
 
@@ -31,12 +32,15 @@ pub struct ListState {
 /// Shows the list; returns the selection of the point the user clicked this frame, if any. When the
 /// selection changes elsewhere (on the chart, with the arrow keys) and its row is out of sight,
 /// the list scrolls to it.
+/// `trend` gives a knot's trend since it was first charted, for points followed across visits
+/// (shown as a coloured word before the row).
 pub fn show(
     ui: &mut Ui,
     state: &mut ListState,
     atlas: &Atlas,
     visit: &Visit,
     selected: Option<PointId>,
+    trend: &dyn Fn(PointId) -> Option<Trend>,
 ) -> Option<Action> {
     let mut clicked = None;
     if visit.points.is_empty() {
@@ -67,6 +71,16 @@ pub fn show(
                 ui.set_height(row_height - ui.spacing().item_spacing.y);
                 let (rect, _) = ui.allocate_exact_size(vec2(18.0, 18.0), Sense::hover());
                 style::draw_legend_marker(ui.painter(), rect.center(), 14.0, point.status);
+                if let Some((word, trend)) =
+                    trend(point.id).and_then(|t| trend_word(t).map(|w| (w, t)))
+                {
+                    ui.label(
+                        egui::RichText::new(word)
+                            .small()
+                            .color(super::comparison::trend_color(trend)),
+                    )
+                    .on_hover_text(format!("Since first charted: {}", trend.label()));
+                }
                 // A row never widens the panel (which would move the chart under the
                 // pointer): a long muscle name is shortened, and shown in full on hover.
                 let label = row_label(atlas, index + 1, point);
@@ -81,4 +95,14 @@ pub fn show(
     });
     state.viewport = Some((output.state.clamped_offset().y, output.inner_rect.height()));
     clicked.map(|id| Action::Select(Some(id)))
+}
+
+/// The word a list row shows for a knot's trend (none when nothing was measured).
+fn trend_word(trend: Trend) -> Option<&'static str> {
+    match trend {
+        Trend::Better => Some("better"),
+        Trend::Worse => Some("worse"),
+        Trend::Unchanged => Some("same"),
+        Trend::New | Trend::Resolved | Trend::NotMeasured => None,
+    }
 }

@@ -36,7 +36,17 @@ pub fn show(
             count(Status::Latent)
         ));
     });
-    let select = point_list::show(ui, list, session.atlas(), visit, selected);
+    // Each knot's trend since first charted, when the visit is of the open patient's.
+    let history = session
+        .is_of_folder_patient()
+        .then(|| session.history())
+        .flatten();
+    let latest = history.map_or(0, |h| h.visits().len().saturating_sub(1));
+    let trend = |id: PointId| {
+        let knot = history?.knot_of_point(id)?;
+        (knot.visits_present() > 1).then(|| knot.trend(latest))
+    };
+    let select = point_list::show(ui, list, session.atlas(), visit, selected, &trend);
     edit.or(select)
 }
 
