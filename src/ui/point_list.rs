@@ -32,7 +32,7 @@ pub struct ListState {
 /// Shows the list; returns the selection of the point the user clicked this frame, if any. When the
 /// selection changes elsewhere (on the chart, with the arrow keys) and its row is out of sight,
 /// the list scrolls to it.
-/// `trend` gives a knot's trend since it was first charted, for points followed across visits
+/// `trend`, for a visit of a patient folder, gives a knot's trend since it was first charted
 /// (shown as a coloured word before the row).
 pub fn show(
     ui: &mut Ui,
@@ -40,7 +40,7 @@ pub fn show(
     atlas: &Atlas,
     visit: &Visit,
     selected: Option<PointId>,
-    trend: &dyn Fn(PointId) -> Option<Trend>,
+    trend: Option<&dyn Fn(PointId) -> Option<Trend>>,
 ) -> Option<Action> {
     let mut clicked = None;
     if visit.points.is_empty() {
@@ -71,15 +71,25 @@ pub fn show(
                 ui.set_height(row_height - ui.spacing().item_spacing.y);
                 let (rect, _) = ui.allocate_exact_size(vec2(18.0, 18.0), Sense::hover());
                 style::draw_legend_marker(ui.painter(), rect.center(), 14.0, point.status);
-                if let Some((word, trend)) =
-                    trend(point.id).and_then(|t| trend_word(t).map(|w| (w, t)))
-                {
-                    ui.label(
-                        egui::RichText::new(word)
-                            .small()
-                            .color(super::comparison::trend_color(trend)),
-                    )
-                    .on_hover_text(format!("Since first charted: {}", trend.label()));
+                // A slot of the same width in every row, so that the names line up (only in a
+                // visit followed across visits).
+                if let Some(trend) = trend {
+                    let word = trend(point.id).and_then(|t| trend_word(t).map(|w| (w, t)));
+                    ui.allocate_ui_with_layout(
+                        vec2(TREND_WIDTH, row_height),
+                        egui::Layout::left_to_right(egui::Align::Center),
+                        |ui| {
+                            ui.set_min_width(TREND_WIDTH);
+                            if let Some((word, trend)) = word {
+                                ui.label(
+                                    egui::RichText::new(word)
+                                        .small()
+                                        .color(super::comparison::trend_color(trend)),
+                                )
+                                .on_hover_text(format!("Since first charted: {}", trend.label()));
+                            }
+                        },
+                    );
                 }
                 // A row never widens the panel (which would move the chart under the
                 // pointer): a long muscle name is shortened, and shown in full on hover.
@@ -96,6 +106,9 @@ pub fn show(
     state.viewport = Some((output.state.clamped_offset().y, output.inner_rect.height()));
     clicked.map(|id| Action::Select(Some(id)))
 }
+
+/// The width of the trend word's slot in a row.
+const TREND_WIDTH: f32 = 34.0;
 
 /// The word a list row shows for a knot's trend (none when nothing was measured).
 fn trend_word(trend: Trend) -> Option<&'static str> {

@@ -46,7 +46,8 @@ pub fn show(
         let knot = history?.knot_of_point(id)?;
         (knot.visits_present() > 1).then(|| knot.trend(latest))
     };
-    let select = point_list::show(ui, list, session.atlas(), visit, selected, &trend);
+    let trend: Option<&dyn Fn(PointId) -> Option<_>> = history.is_some().then_some(&trend);
+    let select = point_list::show(ui, list, session.atlas(), visit, selected, trend);
     edit.or(select)
 }
 
