@@ -53,6 +53,20 @@ fn open_folder_from_menu(folder: &Path, dir: &Path) -> Harness<'static, TriggerM
     h
 }
 
+/// The weekly-neck patient with the visit of 28 January open and compared with the one before.
+fn comparing_28_january() -> (tempfile::TempDir, Harness<'static, TriggerMapApp>) {
+    let (dir, folder) = copy_fixture(WEEKLY_NECK);
+    let mut h = harness(app(dir.path(), vec![]));
+    h.state_mut().open_folder(&folder);
+    h.run();
+    h.get_by_label_contains("Tue 28 Jan 2025").click();
+    h.run();
+    h.get_by_label("Compare visits").click();
+    h.run();
+    h.run();
+    (dir, h)
+}
+
 #[test]
 fn opening_a_patient_folder_lists_its_visits_and_opens_one_with_a_click() {
     let (dir, folder) = copy_fixture(WEEKLY_NECK);
@@ -253,15 +267,7 @@ fn unlink_link_and_mark_resolved_are_edits_that_undo() {
 
 #[test]
 fn the_comparison_view_counts_new_resolved_and_unchanged_knots() {
-    let (dir, folder) = copy_fixture(WEEKLY_NECK);
-    let mut h = harness(app(dir.path(), vec![]));
-    h.state_mut().open_folder(&folder);
-    h.run();
-    h.get_by_label_contains("Tue 28 Jan 2025").click();
-    h.run();
-    h.get_by_label("Compare visits").click();
-    h.run();
-    h.run();
+    let (_dir, mut h) = comparing_28_january();
     // By default: the visit before the open one against the open one.
     for label in [
         "New 1",
@@ -333,15 +339,7 @@ fn the_knot_history_window_opens_for_the_selected_knot() {
 
 #[test]
 fn another_patients_visit_never_shows_the_first_patients_history() {
-    let (dir, folder) = copy_fixture(WEEKLY_NECK);
-    let mut h = harness(app(dir.path(), vec![]));
-    h.state_mut().open_folder(&folder);
-    h.run();
-    h.get_by_label_contains("Tue 28 Jan 2025").click();
-    h.run();
-    h.get_by_label("Compare visits").click();
-    h.run();
-    h.run();
+    let (dir, mut h) = comparing_28_january();
     h.get_by_label("Unchanged 3");
     assert!(h.get_all_by_label_contains("PT-0001").count() > 0);
 
