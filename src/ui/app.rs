@@ -288,13 +288,6 @@ impl TriggerMapApp {
             has_folder: self.session.folder().is_some(),
             can_follow_up: self.session.folder().is_some_and(|f| f.latest().is_some()),
             recent: self.recent.entries(),
-            points: self
-                .session
-                .visit()
-                .points
-                .iter()
-                .map(|p| (p.view, p.pos))
-                .collect(),
         }
     }
 

@@ -48,6 +48,8 @@ pub enum Command {
     MarkLatent,
     /// Record every diagnostic criterion of the selected point as present.
     AllCriteriaYes,
+    /// Zoom each diagram in on the points charted on it.
+    ZoomToPoints,
 }
 
 const fn shortcut(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -61,7 +63,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 21] = [
+    pub const ALL: [Command; 22] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -83,6 +85,7 @@ impl Command {
         Command::MarkActive,
         Command::MarkLatent,
         Command::AllCriteriaYes,
+        Command::ZoomToPoints,
     ];
 
     /// The menu label.
@@ -109,6 +112,7 @@ impl Command {
             Command::MarkActive => "Mark active",
             Command::MarkLatent => "Mark latent",
             Command::AllCriteriaYes => "All criteria present",
+            Command::ZoomToPoints => "Zoom to points",
         }
     }
 
@@ -138,6 +142,7 @@ impl Command {
             Command::MarkActive => "The selected point is an active trigger point",
             Command::MarkLatent => "The selected point is a latent trigger point",
             Command::AllCriteriaYes => "Every diagnostic criterion of the selected point: Yes",
+            Command::ZoomToPoints => "Zoom in on the points charted on each view",
         }
     }
 
@@ -179,7 +184,8 @@ impl Command {
             | Command::CancelAmendment
             | Command::TakeOverLock
             | Command::PatientOverview
-            | Command::CompareVisits => &[],
+            | Command::CompareVisits
+            | Command::ZoomToPoints => &[],
         }
     }
 

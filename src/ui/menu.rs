@@ -8,7 +8,7 @@ use super::commands::Command;
 use super::history_dock::HistoryViews;
 use super::style;
 use crate::history::RecentPatient;
-use crate::model::{PatientPoint, Status, View};
+use crate::model::{Status, View};
 use egui::Ui;
 
 /// What the menus need to know to enable their items.
@@ -38,8 +38,6 @@ pub struct MenuState {
     pub can_follow_up: bool,
     /// The recently opened patients.
     pub recent: Vec<RecentPatient>,
-    /// The visit's points (view and position), for zooming in on them.
-    pub points: Vec<(View, PatientPoint)>,
 }
 
 impl MenuState {
@@ -60,6 +58,7 @@ impl MenuState {
             Command::FinishAmendment | Command::CancelAmendment => self.amending,
             Command::TakeOverLock => self.can_take_over,
             Command::PatientOverview | Command::CompareVisits => self.has_folder,
+            Command::ZoomToPoints => true,
             Command::MarkActive | Command::MarkLatent | Command::AllCriteriaYes => {
                 self.has_selection && self.editable
             }
@@ -123,7 +122,7 @@ pub fn bar(
             }
         });
         ui.separator();
-        toolbar(ui, canvas, &state.points);
+        toolbar(ui, canvas, &mut actions);
         ui.separator();
         legend(ui);
     });
@@ -169,8 +168,8 @@ fn recent_patients(ui: &mut Ui, recent: &[RecentPatient], actions: &mut Vec<Acti
     });
 }
 
-/// Which diagrams are shown, and their zoom (`points`: the visit's points, for "Points").
-fn toolbar(ui: &mut Ui, canvas: &mut CanvasState, points: &[(View, PatientPoint)]) {
+/// Which diagrams are shown, and their zoom.
+fn toolbar(ui: &mut Ui, canvas: &mut CanvasState, actions: &mut Vec<Action>) {
     for (layout, label) in [
         (Layout::Both, "Front + back"),
         (Layout::Single(View::Front), "Front only"),
@@ -212,18 +211,11 @@ fn toolbar(ui: &mut Ui, canvas: &mut CanvasState, points: &[(View, PatientPoint)
         canvas.reset_cameras();
     }
     if ui
-        .small_button("Zoom to points")
-        .on_hover_text("Zoom in on the points charted on each view")
+        .small_button(Command::ZoomToPoints.label())
+        .on_hover_text(Command::ZoomToPoints.tooltip())
         .clicked()
     {
-        for view in canvas.shown_views() {
-            let on_view: Vec<PatientPoint> = points
-                .iter()
-                .filter(|(v, _)| *v == view)
-                .map(|(_, p)| *p)
-                .collect();
-            canvas.zoom_to_points(view, &on_view);
-        }
+        actions.push(Action::Command(Command::ZoomToPoints));
     }
 }
 

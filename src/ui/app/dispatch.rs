@@ -130,6 +130,19 @@ impl TriggerMapApp {
             Command::CompareVisits => self.history.show_comparison(),
             Command::MarkActive => self.change_selected("status", |p| p.status = Status::Active),
             Command::MarkLatent => self.change_selected("status", |p| p.status = Status::Latent),
+            Command::ZoomToPoints => {
+                for view in self.canvas.shown_views() {
+                    let on_view: Vec<_> = self
+                        .session
+                        .visit()
+                        .points
+                        .iter()
+                        .filter(|p| p.view == view)
+                        .map(|p| p.pos)
+                        .collect();
+                    self.canvas.zoom_to_points(view, &on_view);
+                }
+            }
             Command::AllCriteriaYes => self.change_selected("criteria", |p| {
                 for (_, value) in p.criteria.labelled_mut() {
                     *value = Criterion::Yes;
