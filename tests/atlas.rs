@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use triggermap::atlas::{Atlas, Group, Laterality};
 use triggermap::geometry;
 use triggermap::model::PatientPoint;
-use triggermap::model::{Side, View};
+use triggermap::model::{MuscleId, Side, View};
 
 fn atlas() -> Atlas {
     Atlas::builtin().expect("the built-in atlas loads and validates")
@@ -261,4 +261,47 @@ fn a_broken_atlas_is_refused_with_the_file_and_line() {
     .expect_err("refused");
     let text = error.to_string();
     assert!(text.starts_with("bad.ron:3:"), "{text}");
+}
+
+/// SNOMED CT body-structure codes verified in DICOM CID 6116 "Muscular Anatomy" (clinical reference L5).
+/// A code not in this list must not be in the atlas: none is invented.
+const VERIFIED_SNOMED: [&str; 18] = [
+    "31764008", "22823000", "35259002", "44947003", "57651003", "88340001", "4317002", "72573008",
+    "6423006", "90588001", "1193009", "51159009", "15665001", "60005003", "18686000", "50755001",
+    "18346003", "73930003",
+];
+
+#[test]
+fn every_snomed_code_is_a_verified_one() {
+    let atlas = Atlas::builtin().unwrap();
+    let coded: Vec<_> = atlas
+        .muscles()
+        .iter()
+        .filter_map(|m| m.snomed.as_deref().map(|code| (m.id.0.as_str(), code)))
+        .collect();
+    assert!(coded.len() >= 17, "only {} muscles coded", coded.len());
+    for (id, code) in coded {
+        assert!(
+            VERIFIED_SNOMED.contains(&code),
+            "{id}: {code} is not verified"
+        );
+    }
+    let trapezius = atlas.muscle(&MuscleId("middle_trapezius".into())).unwrap();
+    assert_eq!(trapezius.snomed.as_deref(), Some("31764008"));
+}
+
+#[test]
+fn the_parts_of_one_muscle_share_a_billing_key() {
+    let atlas = Atlas::builtin().unwrap();
+    let key = |id: &str| {
+        atlas
+            .muscle(&MuscleId(id.into()))
+            .unwrap()
+            .billing_key
+            .clone()
+    };
+    assert_eq!(key("upper_trapezius"), "trapezius");
+    assert_eq!(key("lower_trapezius"), "trapezius");
+    assert_eq!(key("scm_sternal"), key("scm_clavicular"));
+    assert_eq!(key("levator_scapulae"), "levator_scapulae");
 }

@@ -100,6 +100,12 @@ pub(super) struct MuscleDef {
     pub laterality: Laterality,
     pub trigger_points: String,
     pub referred_pain: String,
+    /// SNOMED CT body-structure code, only where verified (clinical reference L5).
+    #[serde(default)]
+    pub snomed: Option<String>,
+    /// The muscle it is counted as for procedure coding, when not itself (upper trapezius -> trapezius).
+    #[serde(default)]
+    pub billing: Option<String>,
     pub sites: Vec<SiteDef>,
     pub outlines: Vec<OutlineDef>,
 }

@@ -135,6 +135,10 @@ pub struct Muscle {
     pub sites: Vec<Site>,
     /// The views it is drawn on.
     pub views: Vec<View>,
+    /// Its SNOMED CT body-structure code, only where verified (clinical reference L5).
+    pub snomed: Option<String>,
+    /// The anatomical muscle it is counted as for procedure coding (`trapezius` for its three parts).
+    pub billing_key: String,
 }
 
 impl Muscle {
@@ -275,6 +279,7 @@ impl Atlas {
             let mut views: Vec<View> = def.outlines.iter().map(|o| o.view).collect();
             views.sort();
             views.dedup();
+            let billing_key = def.billing.clone().unwrap_or_else(|| def.id.clone());
             muscles.push(Muscle {
                 id: MuscleId(def.id),
                 name: def.name,
@@ -284,6 +289,8 @@ impl Atlas {
                 laterality: def.laterality,
                 trigger_points: def.trigger_points,
                 referred_pain: def.referred_pain,
+                snomed: def.snomed,
+                billing_key,
                 sites: def
                     .sites
                     .into_iter()
