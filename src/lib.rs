@@ -12,6 +12,7 @@
 
 pub mod atlas;
 pub mod cli;
+pub mod clinicians;
 pub mod editing;
 pub mod folders;
 pub mod geometry;

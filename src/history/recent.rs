@@ -5,8 +5,8 @@
 //! with [`storage::write_atomically`].
 
 pub use crate::folders::config_dir;
-use crate::storage::envelope::{self, EnvelopeError, Enveloped};
-use crate::storage::{self, FileError};
+use crate::storage::envelope::Enveloped;
+use crate::storage::{self, ConfigError, config_file};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::path::{Path, PathBuf};
@@ -31,27 +31,7 @@ const RECENT_FILE: storage::FileKind = storage::FileKind {
 };
 
 /// Why the list could not be read or written.
-#[derive(Debug, thiserror::Error)]
-pub enum RecentError {
-    /// Reading, writing or creating the folder failed.
-    #[error(transparent)]
-    File(#[from] FileError),
-    /// The file is not a recent-patients list of a version this build reads.
-    #[error("{file}:{line}:{column}: {message}")]
-    Content {
-        /// The file.
-        file: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
-    /// No configuration folder is known (no home folder).
-    #[error("no configuration folder is known for this user")]
-    NoConfigDir,
-}
+pub type RecentError = ConfigError;
 
 /// A patient folder opened recently.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -122,53 +102,8 @@ impl RecentPatients {
 
     /// Reads the list from `path`; a missing file is an empty list.
     pub fn load(path: &Path) -> Result<RecentPatients, RecentError> {
-        let Some(content) = storage::read_regular_capped(path, RECENT_FILE)? else {
+        let Some(file) = config_file::read::<RecentFile>(path, RECENT_FILE, FORMAT_VERSION)? else {
             return Ok(RecentPatients::default());
-        };
-        let bytes = content.bytes;
-        let content = |line, column, message| RecentError::Content {
-            file: path.to_owned(),
-            line,
-            column,
-            message,
-        };
-        let text =
-            std::str::from_utf8(&bytes).map_err(|_| content(1, 1, "not UTF-8 text".to_owned()))?;
-        let file = match envelope::read::<RecentFile>(text) {
-            Ok((_, file)) => file,
-            // The list holds patient ids and folders: no text of it goes into a message.
-            Err(EnvelopeError::Syntax {
-                error,
-                names_format,
-            }) => {
-                let message = storage::syntax_message(&error.code, None);
-                let message = if names_format {
-                    message
-                } else {
-                    format!("not a recent-patients list: {message}")
-                };
-                return Err(content(
-                    error.span.start.line,
-                    error.span.start.col,
-                    message,
-                ));
-            }
-            Err(EnvelopeError::OtherFormat { .. }) => {
-                return Err(content(
-                    1,
-                    1,
-                    format!("format: not a recent-patients list (expected {FORMAT_NAME:?})"),
-                ));
-            }
-            Err(EnvelopeError::Version { found }) => {
-                return Err(content(
-                    1,
-                    1,
-                    format!(
-                        "version {found} is not one this TriggerMap reads (1 to {FORMAT_VERSION})"
-                    ),
-                ));
-            }
         };
         let mut list = RecentPatients {
             patients: file.patients,
@@ -181,11 +116,6 @@ impl RecentPatients {
     /// it `0700` (the list holds patient ids and folder paths). Entries whose folder path is not
     /// UTF-8 (which RON cannot hold) are left out.
     pub fn save(&self, path: &Path) -> Result<(), RecentError> {
-        if let Some(parent) = path.parent()
-            && !parent.as_os_str().is_empty()
-        {
-            storage::create_private_dir(parent)?;
-        }
         let file = RecentFile {
             format: FORMAT_NAME.to_owned(),
             version: FORMAT_VERSION,
@@ -196,17 +126,7 @@ impl RecentPatients {
                 .cloned()
                 .collect(),
         };
-        let config = ron::ser::PrettyConfig::new()
-            .indentor("    ".to_owned())
-            .struct_names(false);
-        let text = ron::ser::to_string_pretty(&file, config).map_err(|e| RecentError::Content {
-            file: path.to_owned(),
-            line: 0,
-            column: 0,
-            message: format!("cannot serialize the list: {e}"),
-        })?;
-        storage::write_atomically(path, format!("{text}\n").as_bytes())?;
-        Ok(())
+        config_file::write(path, &file)
     }
 
     /// The list's usual place: [`FILE_NAME`] in [`config_dir`].

@@ -6,6 +6,7 @@
 
 mod audit;
 mod diff;
+mod dose;
 mod point;
 mod position;
 mod validate;
@@ -16,6 +17,7 @@ pub use diff::{
     FieldChange, FieldValue, MuscleNames, PointChange, PointSummary, VisitDiff, diff_content,
     diff_visits, name_muscles_in,
 };
+pub use dose::{AnaestheticDose, InjectedTotals, local_anaesthetic, mg_per_ml};
 pub use point::{Criteria, Criterion, PointId, Procedure, Status, Treatment, TriggerPoint};
 pub use position::PatientPoint;
 pub use validate::{

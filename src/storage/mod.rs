@@ -24,6 +24,7 @@
 //! files; `save` holds the rules for writing over a visit; `locate` and `scan` find where in the
 //! text a problem lies.
 
+pub(crate) mod config_file;
 mod durable;
 pub(crate) mod envelope;
 mod errors;
@@ -34,6 +35,7 @@ mod scan;
 mod visit_file;
 
 pub use crate::model::human_path;
+pub use config_file::ConfigError;
 pub use durable::{backup_path_for, create_private_dir, write_atomically};
 pub(crate) use errors::syntax_message;
 pub use errors::{FileError, LocatedProblem, MoreProblems, SaveRefusal};
