@@ -608,3 +608,105 @@ fn same_findings_as_another_point_copies_them_in_one_step() {
     ctrl(&mut h, egui::Key::Z);
     assert_eq!(h.state().visit().points[4], last, "one undo step");
 }
+
+#[test]
+fn a_clinicians_preset_fills_the_next_injection_and_the_dose_limit_warns() {
+    use egui::accesskit::Role;
+    use triggermap::clinicians::Clinicians;
+    use triggermap::editing::Edit;
+    use triggermap::model::{Procedure, Treatment};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings_file = dir.path().join("config").join("clinicians.ron");
+    let app = app_with_answers(vec![]).with_clinician_settings(settings_file.clone());
+    let mut h = harness(app);
+    let mut details = h.state().visit().details();
+    details.clinician = "Dr Weber".into();
+    h.state_mut().apply(Edit::UpdateVisitDetails {
+        details: Box::new(details),
+        field: "clinician",
+    });
+    h.run();
+
+    // The first injection is typed in full, then kept as a preset.
+    click_on(&mut h, View::Back, 0.07, 0.18);
+    let mut first = h.state().visit().points[0].clone();
+    let lidocaine = Procedure::Injection {
+        agent: "lidocaine".into(),
+        concentration: "1%".into(),
+        volume_ml: Some(3.0),
+        needle: "27 G 1.5 in".into(),
+    };
+    first.treatments.push(Treatment {
+        procedure: lidocaine.clone(),
+        pain_before: None,
+        pain_after: None,
+        notes: String::new(),
+    });
+    h.state_mut().apply(Edit::UpdatePoint {
+        point: Box::new(first),
+        field: "treatment",
+    });
+    h.run();
+    h.get_by_label("Save as preset").click();
+    h.run();
+    let saved = Clinicians::load(&settings_file).expect("settings saved");
+    let weber = saved
+        .of("dr weber")
+        .expect("kept under the visit's clinician");
+    assert_eq!(weber.presets.len(), 1);
+    assert_eq!(weber.presets[0].procedure, lidocaine);
+    assert!(
+        h.query_by_label("Save as preset").is_none(),
+        "a procedure already kept is not offered again"
+    );
+
+    // The next point's injection comes from the preset in two clicks.
+    click_on(&mut h, View::Back, -0.07, 0.18);
+    h.get_by_label("Add…").click();
+    h.run();
+    h.get_by_label("lidocaine · 1% · 3 mL · 27 G 1.5 in")
+        .click();
+    h.run();
+    let second = h.state().visit().points[1].clone();
+    assert_eq!(second.treatments.len(), 1);
+    assert_eq!(second.treatments[0].procedure, lidocaine);
+    assert!(
+        h.query_by_label_contains("Injected: 2 injections · 6.0 mL · lidocaine 60 mg")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Warning:").is_none(),
+        "no maximum set yet"
+    );
+
+    // A maximum of 50 mg: the visit's 60 mg is flagged.
+    common::ui::menu_item(&mut h, "Visit", "Presets and dose limits…");
+    h.get_by_role_and_label(Role::TextInput, "lidocaine")
+        .focus();
+    h.get_by_role_and_label(Role::TextInput, "lidocaine")
+        .type_text("50");
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    let saved = Clinicians::load(&settings_file).expect("settings saved");
+    assert_eq!(
+        saved.of("Dr Weber").unwrap().max_dose_mg.get("lidocaine"),
+        Some(&50.0)
+    );
+    assert!(
+        h.query_by_label_contains("Warning: lidocaine 60 mg is above your maximum of 50 mg")
+            .is_some()
+    );
+}
+
+#[test]
+fn presets_need_the_clinicians_name() {
+    let mut h = harness(app_with_answers(vec![]));
+    common::ui::menu_item(&mut h, "Visit", "Presets and dose limits…");
+    match h.state().dialog() {
+        Some(Dialog::Message(message)) => {
+            assert!(message.text.contains("Clinician field"), "{}", message.text)
+        }
+        other => panic!("a message naming the clinician field, got {other:?}"),
+    }
+}

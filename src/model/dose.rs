@@ -19,6 +19,19 @@ const ANAESTHETICS: [(&str, &str); 11] = [
     ("articaine", "articaine"),
 ];
 
+/// The local anaesthetics a dose is totalled and limited under, most used first.
+pub const LOCAL_ANAESTHETICS: [&str; 9] = [
+    "lidocaine",
+    "bupivacaine",
+    "ropivacaine",
+    "levobupivacaine",
+    "mepivacaine",
+    "procaine",
+    "chloroprocaine",
+    "prilocaine",
+    "articaine",
+];
+
 /// The local anaesthetic an injectate contains, by the name its dose is totalled under:
 /// "Lidocaine + triamcinolone" gives `lidocaine`; saline gives `None`.
 pub fn local_anaesthetic(agent: &str) -> Option<&'static str> {
@@ -148,6 +161,14 @@ mod tests {
         assert_eq!(mg_per_ml("strong"), None);
         assert_eq!(mg_per_ml("-1%"), None);
         assert_eq!(mg_per_ml(""), None);
+    }
+
+    #[test]
+    fn every_typed_name_totals_under_a_listed_anaesthetic() {
+        for (typed, name) in ANAESTHETICS {
+            assert!(LOCAL_ANAESTHETICS.contains(&name), "{typed}");
+            assert_eq!(local_anaesthetic(typed), Some(name), "{typed}");
+        }
     }
 
     #[test]

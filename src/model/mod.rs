@@ -17,7 +17,7 @@ pub use diff::{
     FieldChange, FieldValue, MuscleNames, PointChange, PointSummary, VisitDiff, diff_content,
     diff_visits, name_muscles_in,
 };
-pub use dose::{AnaestheticDose, InjectedTotals, local_anaesthetic, mg_per_ml};
+pub use dose::{AnaestheticDose, InjectedTotals, LOCAL_ANAESTHETICS, local_anaesthetic, mg_per_ml};
 pub use point::{Criteria, Criterion, PointId, Procedure, Status, Treatment, TriggerPoint};
 pub use position::PatientPoint;
 pub use validate::{

@@ -3,9 +3,10 @@
 
 use super::commands::Command;
 use super::file_dialog::FileRequest;
+use crate::clinicians::ClinicianSettings;
 use crate::editing::Edit;
 use crate::history::KnotId;
-use crate::model::PointId;
+use crate::model::{PointId, Procedure};
 use crate::recovery::RecoveryEntry;
 use std::path::PathBuf;
 
@@ -84,6 +85,10 @@ pub enum Action {
     },
     /// Leave the amendment, discarding the corrections.
     DiscardAmendment,
+    /// Keep this procedure as a preset of the visit's clinician.
+    SavePreset(Procedure),
+    /// Replace the visit's clinician's presets and dose limits by these.
+    SaveClinicianSettings(ClinicianSettings),
     /// Take over the lock, after the warning.
     TakeOverLock,
     /// Save over the other visit in this file, after the warning, then carry on.

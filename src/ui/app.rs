@@ -2,10 +2,12 @@
 //! return, and carries them out once per frame in one place ([`dispatch`]). The open visit and
 //! its workflows belong to the [`Session`]; the dialogs to [`Dialogs`].
 
+mod clinician;
 mod dispatch;
 
 use super::action::Action;
 use super::canvas::{self, CanvasState};
+use super::clinician_settings::ClinicianSettingsFile;
 use super::commands::Command;
 use super::dialogs::{Dialog, Dialogs};
 use super::file_dialog::FilePicker;
@@ -35,6 +37,7 @@ pub struct TriggerMapApp {
     visit_form: visit_form::VisitFormState,
     history: HistoryViews,
     recent: RecentPatientsFile,
+    clinicians: ClinicianSettingsFile,
     picker: Box<dyn FilePicker>,
     dialogs: Dialogs,
     status: String,
@@ -55,6 +58,7 @@ impl TriggerMapApp {
             visit_form: visit_form::VisitFormState::default(),
             history: HistoryViews::default(),
             recent: RecentPatientsFile::default(),
+            clinicians: ClinicianSettingsFile::default(),
             picker,
             dialogs: Dialogs::default(),
             status: "Click on the body chart where the knot is.".to_owned(),
@@ -84,6 +88,21 @@ impl TriggerMapApp {
             self.dialogs.error(message);
         }
         self
+    }
+
+    /// Keeps the clinicians' presets and dose limits in `file` (the real app uses
+    /// [`Clinicians::default_path`](crate::clinicians::Clinicians::default_path); tests a
+    /// temporary file). Without it, they are kept for this run only.
+    pub fn with_clinician_settings(mut self, file: PathBuf) -> Self {
+        if let Err(message) = self.clinicians.set_file(file) {
+            self.dialogs.error(message);
+        }
+        self
+    }
+
+    /// The settings of the visit's clinician, if they have any.
+    pub fn clinician_settings(&self) -> Option<&crate::clinicians::ClinicianSettings> {
+        self.clinicians.of(&self.session.visit().clinician)
     }
 
     /// Uses `now` as the time of signatures, amendments and follow-up visits (for tests).
@@ -208,11 +227,16 @@ impl TriggerMapApp {
             .default_size(side_panel_width(&ctx, 0.26, 280.0, 360.0))
             .min_size(280.0)
             .show(ui, |ui| {
+                let presets = self
+                    .clinicians
+                    .of(&self.session.visit().clinician)
+                    .map_or(&[][..], |c| &c.presets[..]);
                 actions.extend(inspector::panel(
                     ui,
                     &self.session,
                     &mut self.inspector,
                     self.selected,
+                    presets,
                 ));
             });
         // Under the chart and the visit panel, beside the full-height form.
@@ -228,6 +252,7 @@ impl TriggerMapApp {
                     &mut self.visit_form,
                     &mut self.point_list,
                     self.selected,
+                    self.clinicians.of(&self.session.visit().clinician),
                 ));
             });
         egui::CentralPanel::default().show(ui, |ui| {

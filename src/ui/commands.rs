@@ -50,6 +50,8 @@ pub enum Command {
     AllCriteriaYes,
     /// Zoom each diagram in on the points charted on it.
     ZoomToPoints,
+    /// The visit's clinician's presets and maximum local-anaesthetic doses.
+    ClinicianSettings,
 }
 
 const fn shortcut(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -63,7 +65,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 22] = [
+    pub const ALL: [Command; 23] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -86,6 +88,7 @@ impl Command {
         Command::MarkLatent,
         Command::AllCriteriaYes,
         Command::ZoomToPoints,
+        Command::ClinicianSettings,
     ];
 
     /// The menu label.
@@ -113,6 +116,7 @@ impl Command {
             Command::MarkLatent => "Mark latent",
             Command::AllCriteriaYes => "All criteria present",
             Command::ZoomToPoints => "Zoom to points",
+            Command::ClinicianSettings => "Presets and dose limits…",
         }
     }
 
@@ -143,6 +147,9 @@ impl Command {
             Command::MarkLatent => "The selected point is a latent trigger point",
             Command::AllCriteriaYes => "Every diagnostic criterion of the selected point: Yes",
             Command::ZoomToPoints => "Zoom in on the points charted on each view",
+            Command::ClinicianSettings => {
+                "Your treatment presets and the maximum local-anaesthetic dose per visit"
+            }
         }
     }
 
@@ -185,7 +192,8 @@ impl Command {
             | Command::TakeOverLock
             | Command::PatientOverview
             | Command::CompareVisits
-            | Command::ZoomToPoints => &[],
+            | Command::ZoomToPoints
+            | Command::ClinicianSettings => &[],
         }
     }
 

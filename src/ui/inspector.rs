@@ -4,6 +4,7 @@
 use super::action::Action;
 use super::knot_history;
 use crate::atlas::Atlas;
+use crate::clinicians::TreatmentPreset;
 use crate::editing::Edit;
 use crate::model::PointId;
 use crate::model::{Criterion, MuscleId, Procedure, Side, Status, Treatment, TriggerPoint, Visit};
@@ -25,6 +26,7 @@ pub fn panel(
     session: &Session,
     state: &mut InspectorState,
     selected: Option<PointId>,
+    presets: &[TreatmentPreset],
 ) -> Option<Action> {
     let editable = session.read_only().is_none();
     let point = selected.and_then(|id| session.visit().point(id));
@@ -37,7 +39,7 @@ pub fn panel(
     ui.add_enabled_ui(editable, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| match point {
             Some(point) => {
-                let form = show(ui, state, session.atlas(), session.visit(), point);
+                let form = show(ui, state, session.atlas(), session.visit(), point, presets);
                 action = action.take().or(form);
             }
             None => {
@@ -53,13 +55,14 @@ pub fn panel(
     action
 }
 
-/// Shows the form for `point`.
+/// Shows the form for `point`; `presets` are the visit's clinician's treatment presets.
 pub fn show(
     ui: &mut Ui,
     state: &mut InspectorState,
     atlas: &Atlas,
     visit: &Visit,
     point: &TriggerPoint,
+    presets: &[TreatmentPreset],
 ) -> Option<Action> {
     let mut delete = false;
     let mut edited = point.clone();
@@ -182,10 +185,13 @@ pub fn show(
         field = Some("notes");
     }
     ui.separator();
-    treatments_section(ui, visit, &mut edited, &mut field);
+    let save_preset = treatments_section(ui, visit, presets, &mut edited, &mut field);
 
     if delete {
         return Some(Action::DeletePoint(point.id));
+    }
+    if let Some(procedure) = save_preset {
+        return Some(Action::SavePreset(procedure));
     }
     match field {
         Some(field) if edited != *point => Some(Action::Edit(Edit::UpdatePoint {
@@ -306,15 +312,36 @@ fn muscle_section(
     }
 }
 
+/// The treatments given to the point; returns a procedure the clinician asked to keep as a
+/// preset.
 fn treatments_section(
     ui: &mut Ui,
     visit: &Visit,
+    presets: &[TreatmentPreset],
     edited: &mut TriggerPoint,
     field: &mut Option<&'static str>,
-) {
+) -> Option<Procedure> {
     ui.horizontal(|ui| {
         ui.strong("Treatment");
         ui.menu_button("Add…", |ui| {
+            for preset in presets {
+                if ui
+                    .button(&preset.name)
+                    .on_hover_text("Your preset: filled in as you saved it")
+                    .clicked()
+                {
+                    edited.treatments.push(Treatment {
+                        procedure: preset.procedure.clone(),
+                        pain_before: edited.palpation_pain,
+                        pain_after: None,
+                        notes: String::new(),
+                    });
+                    *field = Some("treatment_added");
+                }
+            }
+            if !presets.is_empty() {
+                ui.separator();
+            }
             for blank in Procedure::blank_kinds() {
                 if ui.button(blank.kind_label()).clicked() {
                     // What is known is copied, visibly: the point's palpation pain as the pain
@@ -338,6 +365,7 @@ fn treatments_section(
         ui.weak("None given at this visit.");
     }
     let mut remove = None;
+    let mut save_preset = None;
     let edited_id = edited.id;
     for (i, treatment) in edited.treatments.iter_mut().enumerate() {
         egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -346,6 +374,19 @@ fn treatments_section(
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.small_button("Remove").clicked() {
                         remove = Some(i);
+                    }
+                    let presettable = matches!(
+                        treatment.procedure,
+                        Procedure::Injection { .. } | Procedure::DryNeedling { .. }
+                    );
+                    if presettable
+                        && !presets.iter().any(|p| p.procedure == treatment.procedure)
+                        && ui
+                            .small_button("Save as preset")
+                            .on_hover_text("Offer this agent, concentration, volume and needle under Add… at your next points")
+                            .clicked()
+                    {
+                        save_preset = Some(treatment.procedure.clone());
                     }
                 });
             });
@@ -360,6 +401,7 @@ fn treatments_section(
         edited.treatments.remove(i);
         *field = Some("treatment_removed");
     }
+    save_preset
 }
 
 /// The fields of one treatment (`id` tells its typed numbers apart); true if any changed.

@@ -58,7 +58,7 @@ impl MenuState {
             Command::FinishAmendment | Command::CancelAmendment => self.amending,
             Command::TakeOverLock => self.can_take_over,
             Command::PatientOverview | Command::CompareVisits => self.has_folder,
-            Command::ZoomToPoints => true,
+            Command::ZoomToPoints | Command::ClinicianSettings => true,
             Command::MarkActive | Command::MarkLatent | Command::AllCriteriaYes => {
                 self.has_selection && self.editable
             }
@@ -108,6 +108,8 @@ pub fn bar(
             if state.can_take_over {
                 command_button(ui, state, Command::TakeOverLock, &mut actions);
             }
+            ui.separator();
+            command_button(ui, state, Command::ClinicianSettings, &mut actions);
         });
         ui.menu_button("View", |ui| {
             ui.checkbox(&mut canvas.show_deep, "Outline deep muscles");

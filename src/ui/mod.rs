@@ -12,6 +12,7 @@ pub mod action;
 pub mod app;
 pub mod banners;
 pub mod canvas;
+pub mod clinician_settings;
 pub mod commands;
 pub mod comparison;
 pub mod dialogs;
@@ -60,6 +61,10 @@ pub fn run(atlas: Atlas, file: Option<PathBuf>) -> eframe::Result<()> {
             match crate::history::RecentPatients::default_path() {
                 Ok(recent) => app = app.with_recent_patients(recent),
                 Err(error) => eprintln!("triggermap: recent patients are not remembered: {error}"),
+            }
+            match crate::clinicians::Clinicians::default_path() {
+                Ok(file) => app = app.with_clinician_settings(file),
+                Err(error) => eprintln!("triggermap: presets are not kept: {error}"),
             }
             if let Some(path) = file {
                 app.open_argument(&path);

@@ -3,7 +3,8 @@
 
 use super::action::Action;
 use super::{point_list, visit_form};
-use crate::model::{PointId, Status, name_muscles_in};
+use crate::clinicians::ClinicianSettings;
+use crate::model::{InjectedTotals, PointId, Status, Visit, name_muscles_in};
 use crate::session::Session;
 use egui::Ui;
 
@@ -14,6 +15,7 @@ pub fn show(
     form: &mut visit_form::VisitFormState,
     list: &mut point_list::ListState,
     selected: Option<PointId>,
+    clinician: Option<&ClinicianSettings>,
 ) -> Option<Action> {
     audit_trail(ui, session);
     ui.add_space(4.0);
@@ -36,6 +38,7 @@ pub fn show(
             count(Status::Latent)
         ));
     });
+    injected_totals(ui, visit, clinician);
     // Each knot's trend since first charted, when the visit is of the open patient's.
     let history = session
         .is_of_folder_patient()
@@ -49,6 +52,49 @@ pub fn show(
     let trend: Option<&dyn Fn(PointId) -> Option<_>> = history.is_some().then_some(&trend);
     let select = point_list::show(ui, list, session.atlas(), visit, selected, trend);
     edit.or(select)
+}
+
+/// What the visit injected in all, and a warning for each local anaesthetic above the
+/// clinician's maximum.
+fn injected_totals(ui: &mut Ui, visit: &Visit, clinician: Option<&ClinicianSettings>) {
+    let totals = InjectedTotals::of(visit);
+    if totals.injections == 0 {
+        return;
+    }
+    let mut parts = vec![
+        format!(
+            "{} injection{}",
+            totals.injections,
+            if totals.injections == 1 { "" } else { "s" }
+        ),
+        format!("{:.1} mL", totals.volume_ml),
+    ];
+    for dose in &totals.anaesthetics {
+        parts.push(format!(
+            "{} {:.0} mg{}",
+            dose.name,
+            dose.mg,
+            if dose.uncounted > 0 { "+" } else { "" }
+        ));
+    }
+    ui.label(format!("Injected: {}", parts.join(" · ")))
+        .on_hover_text("Local-anaesthetic mg from concentration × volume (1 % = 10 mg/mL). A + means some injections of it have no volume or an unreadable concentration.");
+    if totals.without_volume > 0 {
+        ui.weak(format!(
+            "{} injection{} without a volume",
+            totals.without_volume,
+            if totals.without_volume == 1 { "" } else { "s" }
+        ));
+    }
+    for warning in clinician
+        .map(|c| c.dose_warnings(&totals))
+        .unwrap_or_default()
+    {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            egui::RichText::new(format!("Warning: {warning}")).strong(),
+        );
+    }
 }
 
 /// The signature and the amendments the file keeps: who, when, why and what changed.

@@ -61,6 +61,8 @@ impl TriggerMapApp {
                 }
             }
             Action::TakeOverLock => self.take_over_lock(),
+            Action::SavePreset(procedure) => self.save_preset(procedure),
+            Action::SaveClinicianSettings(settings) => self.save_clinician_settings(settings),
             Action::ReplaceOtherVisit { path, then } => {
                 let result = self.session.save_as_replacing(&path);
                 self.after_save(result, then, ctx);
@@ -126,6 +128,7 @@ impl TriggerMapApp {
                     self.dialogs.open(Dialog::TakeOverLock(TakeOverLock));
                 }
             }
+            Command::ClinicianSettings => self.open_clinician_settings(),
             Command::PatientOverview => self.history.show_overview(),
             Command::CompareVisits => self.history.show_comparison(),
             Command::MarkActive => self.change_selected("status", |p| p.status = Status::Active),

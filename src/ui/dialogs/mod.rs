@@ -4,6 +4,7 @@
 
 mod amendment;
 mod changed_on_disk;
+mod clinician_settings;
 mod message;
 mod recover;
 mod replace_other;
@@ -14,6 +15,7 @@ mod unsaved;
 
 pub use amendment::{DiscardAmendment, FinishAmendment};
 pub use changed_on_disk::ChangedOnDisk;
+pub use clinician_settings::ClinicianSettingsDialog;
 pub use message::Message;
 pub use recover::Recover;
 pub use replace_other::ReplaceOtherVisit;
@@ -50,6 +52,8 @@ pub enum Dialog {
     TakeOverLock(TakeOverLock),
     /// "Replace another visit?" naming both patients.
     ReplaceOtherVisit(ReplaceOtherVisit),
+    /// The clinician's presets and maximum doses.
+    ClinicianSettings(ClinicianSettingsDialog),
 }
 
 /// How a dialog answered this frame.
@@ -86,13 +90,17 @@ impl Dialog {
             Dialog::DiscardAmendment(d) => d.show(ui),
             Dialog::TakeOverLock(d) => d.show(ui, session),
             Dialog::ReplaceOtherVisit(d) => d.show(ui),
+            Dialog::ClinicianSettings(d) => d.show(ui),
         }
     }
 
     fn dismiss(&self) -> Dismiss {
         match self {
             Dialog::Recover(_) => Dismiss::Never,
-            Dialog::TypePath(_) | Dialog::Sign(_) | Dialog::FinishAmendment(_) => Dismiss::Escape,
+            Dialog::TypePath(_)
+            | Dialog::Sign(_)
+            | Dialog::FinishAmendment(_)
+            | Dialog::ClinicianSettings(_) => Dismiss::Escape,
             _ => Dismiss::ClickOrEscape,
         }
     }

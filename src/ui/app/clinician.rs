@@ -1,0 +1,72 @@
+//! The clinician's presets and dose limits: kept per clinician, by the name in the visit.
+
+use super::TriggerMapApp;
+use crate::clinicians::{ClinicianSettings, TreatmentPreset};
+use crate::model::Procedure;
+use crate::ui::dialogs::{ClinicianSettingsDialog, Dialog};
+
+/// Why nothing can be kept without a clinician's name.
+const NEEDS_NAME: &str = "Type your name in the visit's Clinician field first: presets and dose limits are kept per clinician.";
+
+impl TriggerMapApp {
+    /// The visit's clinician's name, or an error shown to the user.
+    fn clinician_name(&mut self) -> Option<String> {
+        let name = self.session.visit().clinician.trim().to_owned();
+        if name.is_empty() {
+            self.dialogs.error(NEEDS_NAME);
+            return None;
+        }
+        Some(name)
+    }
+
+    pub(super) fn open_clinician_settings(&mut self) {
+        let Some(name) = self.clinician_name() else {
+            return;
+        };
+        let settings = self
+            .clinicians
+            .of(&name)
+            .cloned()
+            .unwrap_or(ClinicianSettings {
+                name,
+                ..ClinicianSettings::default()
+            });
+        self.dialogs
+            .open(Dialog::ClinicianSettings(ClinicianSettingsDialog::new(
+                settings,
+            )));
+    }
+
+    pub(super) fn save_preset(&mut self, procedure: Procedure) {
+        let Some(name) = self.clinician_name() else {
+            return;
+        };
+        let mut settings = self
+            .clinicians
+            .of(&name)
+            .cloned()
+            .unwrap_or(ClinicianSettings {
+                name: name.clone(),
+                ..ClinicianSettings::default()
+            });
+        let preset = TreatmentPreset::from_procedure(procedure);
+        let preset_name = preset.name.clone();
+        settings.presets.push(preset);
+        match self.clinicians.replace(settings) {
+            Ok(()) => {
+                self.status = format!(
+                    "Preset \"{preset_name}\" kept for {name}: under Add… at the next points."
+                )
+            }
+            Err(message) => self.dialogs.error(message),
+        }
+    }
+
+    pub(super) fn save_clinician_settings(&mut self, settings: ClinicianSettings) {
+        let name = settings.name.clone();
+        match self.clinicians.replace(settings) {
+            Ok(()) => self.status = format!("Presets and dose limits of {name} saved."),
+            Err(message) => self.dialogs.error(message),
+        }
+    }
+}
