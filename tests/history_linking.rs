@@ -113,7 +113,10 @@ fn follow_up_carries_every_unresolved_point_over() {
     assert_ne!(follow.id, v3.id);
     assert_eq!(follow.patient_id, "PT-0001");
     assert_eq!(follow.date_time, now());
-    assert!(follow.clinician.is_empty() && follow.notes.is_empty());
+    // The clinician is carried over (issue 9: a follow-up left it empty); notes start empty.
+    assert_eq!(follow.clinician, v3.clinician);
+    assert!(!follow.clinician.is_empty());
+    assert!(follow.notes.is_empty());
     // K4 was resolved at visit 3: not carried.
     let carried: Vec<PointId> = follow.points.iter().filter_map(|p| p.lineage).collect();
     assert_eq!(

@@ -14,7 +14,7 @@ use triggermap::atlas::Atlas;
 use triggermap::model::PatientPoint;
 use triggermap::model::{Side, View};
 use triggermap::ui::canvas::Layout;
-use triggermap::ui::dialogs::{Dialog, Message};
+use triggermap::ui::dialogs::{Dialog, OpenFailed};
 use triggermap::ui::file_dialog::FileAnswer;
 
 #[test]
@@ -276,13 +276,39 @@ fn a_damaged_file_shows_its_error_and_changes_nothing() {
     h.state_mut().open_path(&bad);
     h.run();
     match h.state().dialog() {
-        Some(Dialog::Message(Message { text })) => {
+        Some(Dialog::OpenFailed(OpenFailed { text, backup })) => {
             assert!(text.contains("bad.ron:2:"), "names file and line: {text}");
+            assert_eq!(*backup, None, "bad.ron has no backup");
         }
         other => panic!("expected an error dialog, got {other:?}"),
     }
     assert_eq!(h.state().visit(), &before, "nothing the user had is lost");
     assert!(Path::new(&bad).exists());
+}
+
+#[test]
+fn a_damaged_file_offers_its_backup_copy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = common::example_copy(dir.path());
+    let backup = triggermap::storage::backup_path_for(&good);
+    std::fs::copy(&good, &backup).expect("backup");
+    std::fs::write(
+        &good,
+        "(format: \"triggermap-visit\", version: 2,\n visit: (",
+    )
+    .expect("damage");
+    let mut h = harness(app_with_answers(vec![]));
+    h.state_mut().open_path(&good);
+    h.run();
+    assert!(matches!(
+        h.state().dialog(),
+        Some(Dialog::OpenFailed(OpenFailed { backup: Some(b), .. })) if *b == backup
+    ));
+    h.get_by_label("Open the backup copy").click();
+    h.run();
+    assert!(h.state().dialog().is_none(), "the backup opened");
+    assert_eq!(h.state().path(), Some(backup.as_path()));
+    assert_eq!(h.state().visit().points.len(), 5);
 }
 
 #[test]

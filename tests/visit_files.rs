@@ -516,11 +516,11 @@ fn an_invalid_visit_is_not_saved() {
     let error = save_visit(&path, &visit).expect_err("invalid");
     let text = error.to_string();
     assert!(
-        text.contains("point 2: palpation_pain: outside 0–10"),
+        text.contains("point 2: palpation pain: outside 0–10"),
         "{text}"
     );
     assert!(
-        text.contains("point 3: pressure_threshold: outside 0–15 kg/cm²"),
+        text.contains("point 3: pressure threshold: outside 0–15 kg/cm²"),
         "{text}"
     );
     assert!(
@@ -684,7 +684,7 @@ fn a_byte_order_mark_and_old_mac_line_ends_are_read() {
     std::fs::write(&cr, format!("\u{feff}{}", damaged.replace('\n', "\r"))).expect("write");
     let error = open_visit(&cr, &atlas).expect_err("damaged").to_string();
     assert!(
-        error.ends_with(":69:17: point 2: palpation_pain: outside 0–10"),
+        error.ends_with(":69:17: point 2: palpation pain: outside 0–10"),
         "{error}"
     );
     // A signed visit with a BOM is still protected when saving over it.

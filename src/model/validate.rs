@@ -299,8 +299,20 @@ fn is_real_time(time: &DateTime<FixedOffset>) -> bool {
         && LEAP_SECOND_DAYS.contains(&(utc.year(), utc.month(), utc.day()))
 }
 
+/// A field's name in words: `palpation_pain` is "palpation pain", `volume_ml` "volume (mL)".
+fn field_words(name: &str) -> String {
+    match name {
+        "date_time" => "date and time".to_owned(),
+        "volume_ml" => "volume (mL)".to_owned(),
+        "patient_id" => "patient id".to_owned(),
+        "pos" => "position".to_owned(),
+        "signed_at" => "signed at".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
 /// The path of a field as a clinician reads it: `visit.points[2].treatments[0].pain_after`
-/// becomes `point 3: treatment 1: pain_after`.
+/// becomes `point 3: treatment 1: pain after`.
 pub fn human_path(path: &str) -> String {
     let path = path.strip_prefix("visit.").unwrap_or(path);
     let mut parts = Vec::new();
@@ -324,7 +336,7 @@ pub fn human_path(path: &str) -> String {
             }
             parts.push(label);
         } else {
-            parts.push(part.to_owned());
+            parts.push(field_words(part));
         }
     }
     parts.join(": ")
@@ -351,8 +363,12 @@ mod tests {
     fn human_paths_number_from_one() {
         assert_eq!(
             human_path("visit.points[2].treatments[0].pain_after"),
-            "point 3: treatment 1: pain_after"
+            "point 3: treatment 1: pain after"
         );
-        assert_eq!(human_path("visit.date_time"), "date_time");
+        assert_eq!(human_path("visit.date_time"), "date and time");
+        assert_eq!(
+            human_path("visit.points[0].palpation_pain"),
+            "point 1: palpation pain"
+        );
     }
 }

@@ -314,7 +314,12 @@ impl TriggerMapApp {
             }
             Err(error) => {
                 self.status = "The file could not be opened; nothing was changed.".to_owned();
-                self.dialogs.error(error.to_string());
+                let backup = crate::storage::backup_path_for(path);
+                self.dialogs
+                    .open(Dialog::OpenFailed(super::super::dialogs::OpenFailed {
+                        text: error.to_string(),
+                        backup: backup.is_file().then_some(backup),
+                    }));
             }
         }
     }

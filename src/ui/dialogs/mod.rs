@@ -6,6 +6,7 @@ mod amendment;
 mod changed_on_disk;
 mod clinician_settings;
 mod message;
+mod open_failed;
 mod recover;
 mod replace_other;
 mod sign;
@@ -17,6 +18,7 @@ pub use amendment::{DiscardAmendment, FinishAmendment};
 pub use changed_on_disk::ChangedOnDisk;
 pub use clinician_settings::ClinicianSettingsDialog;
 pub use message::Message;
+pub use open_failed::OpenFailed;
 pub use recover::Recover;
 pub use replace_other::ReplaceOtherVisit;
 pub use sign::SignDialog;
@@ -38,6 +40,8 @@ pub enum Dialog {
     TypePath(TypePath),
     /// Something went wrong; nothing was changed.
     Message(Message),
+    /// A visit file could not be opened.
+    OpenFailed(OpenFailed),
     /// The file was changed by someone else since it was opened or saved here.
     ChangedOnDisk(ChangedOnDisk),
     /// Unsaved work from a session that ended without saving it.
@@ -83,6 +87,7 @@ impl Dialog {
             Dialog::UnsavedChanges(d) => d.show(ui),
             Dialog::TypePath(d) => d.show(ui),
             Dialog::Message(d) => d.show(ui),
+            Dialog::OpenFailed(d) => d.show(ui),
             Dialog::ChangedOnDisk(d) => d.show(ui),
             Dialog::Recover(d) => d.show(ui),
             Dialog::Sign(d) => d.show(ui, session),
