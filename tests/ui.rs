@@ -736,3 +736,25 @@ fn presets_need_the_clinicians_name() {
         other => panic!("a message naming the clinician field, got {other:?}"),
     }
 }
+
+#[test]
+fn a_click_on_the_midline_says_which_side_was_recorded() {
+    let mut h = harness(app_with_answers(vec![]));
+    click_on(&mut h, View::Back, 0.0005, 0.3);
+    let point = h.state().visit().points[0].clone();
+    assert_ne!(point.side, Side::Midline, "a bilateral muscle");
+    assert!(
+        h.state().status().contains(&format!(
+            "on the midline: recorded as the patient's {}",
+            point.side
+        )),
+        "{}",
+        h.state().status()
+    );
+    click_on(&mut h, View::Back, 0.06, 0.3);
+    assert!(
+        !h.state().status().contains("midline"),
+        "{}",
+        h.state().status()
+    );
+}

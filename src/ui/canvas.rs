@@ -23,6 +23,10 @@ const MIN_VERTEX_SPACING: f32 = 4.0;
 /// Zoom limits.
 const MIN_ZOOM: f32 = 0.5;
 const MAX_ZOOM: f32 = 8.0;
+/// How near the midline (patient frame, ≈5 mm at 175 cm) a click is said to be on it: its side
+/// is then told in the status bar.
+const MIDLINE_BAND: f32 = 0.003;
+
 /// Where the side letters stand: distance from the midline and height, patient frame.
 const SIDE_LETTER_X: f32 = 0.19;
 const SIDE_LETTER_Y: f32 = 0.08;
@@ -455,10 +459,18 @@ fn handle_pointer(
             let pos = frame.patient_at(s);
             if atlas.inside_body(pos) {
                 let (muscle, side) = identify(atlas, view, pos);
+                let on_midline = pos.x.abs() < MIDLINE_BAND && side != Side::Midline;
                 let point = TriggerPoint::new(view, pos, muscle, side);
                 let id = point.id;
                 actions.push(Action::Edit(Edit::AddPoint(point)));
                 actions.push(Action::Select(Some(id)));
+                if on_midline {
+                    // A pixel decides the side here: say which one was recorded.
+                    actions.push(Action::Status(format!(
+                        "Placed on the midline: recorded as the patient's {}. Check the side in the form.",
+                        side.label()
+                    )));
+                }
             } else {
                 actions.push(Action::Select(None));
             }
