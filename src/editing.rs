@@ -305,6 +305,12 @@ fn apply_to(visit: &mut Visit, edit: Edit) -> bool {
             }
             None => false,
         },
+        // A position means a place on its own figure: a visit with points keeps its figure.
+        Edit::UpdateVisitDetails { details, .. }
+            if details.figure != visit.figure && !visit.points.is_empty() =>
+        {
+            false
+        }
         Edit::UpdateVisitDetails { details, .. } => {
             visit.set_details(*details);
             true
@@ -338,7 +344,7 @@ pub fn identify(
             let region = &atlas.regions()[index];
             (Some(atlas.muscle_of(region).id.clone()), region.side)
         }
-        None => (None, Side::of_x(pos.x)),
+        None => (None, view.side_at(pos.x)),
     }
 }
 
@@ -421,6 +427,29 @@ mod tests {
         assert_eq!(after.points, before.points);
         assert_eq!(after.signature, before.signature);
         assert_eq!(after.amendments, before.amendments);
+    }
+
+    #[test]
+    fn the_figure_changes_only_while_nothing_is_charted() {
+        use crate::model::Figure;
+        let mut doc = Document::new(Visit::new_now());
+        let female = |doc: &Document| {
+            let mut details = doc.visit().details();
+            details.figure = Figure::Female;
+            Edit::UpdateVisitDetails {
+                details: Box::new(details),
+                field: "figure",
+            }
+        };
+        assert!(doc.apply(female(&doc)));
+        assert_eq!(doc.visit().figure, Figure::Female);
+        assert!(doc.undo());
+        assert!(doc.apply(Edit::AddPoint(point_at(0.07))));
+        assert!(
+            !doc.apply(female(&doc)),
+            "its point is a place on the male figure"
+        );
+        assert_eq!(doc.visit().figure, Figure::Male);
     }
 
     #[test]

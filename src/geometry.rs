@@ -3,7 +3,9 @@
 //!
 //! The patient frame: `y` runs from the vertex (0) to the sole (1); `x` is the distance from the
 //! midline as a fraction of body height, positive toward the **patient's left**. The same frame is
-//! used on both views; only the drawing differs (see [`to_diagram`]).
+//! used on the front and back views; only the drawing differs (see [`to_diagram`]). On the two
+//! head profiles `x` is the distance in front of the coronal plane through the ear, positive
+//! toward the face, and the side is the profile's.
 
 pub use crate::model::PatientPoint;
 use crate::model::View;
@@ -22,19 +24,21 @@ pub struct DiagramPoint {
 ///
 /// On the front view the patient faces the viewer, so the patient's right (−x) is on the viewer's
 /// left: `u = x`. On the back view the viewer looks at the patient's back and sees the patient's
-/// left (+x) on their own left: `u = −x`.
+/// left (+x) on their own left: `u = −x`. On a profile `x` is the distance in front of the ear:
+/// the left profile shows the face on the viewer's left (`u = −x`), the right profile on the
+/// viewer's right (`u = x`).
 pub fn to_diagram(view: View, p: PatientPoint) -> DiagramPoint {
     match view {
-        View::Front => DiagramPoint { u: p.x, v: p.y },
-        View::Back => DiagramPoint { u: -p.x, v: p.y },
+        View::Front | View::RightProfile => DiagramPoint { u: p.x, v: p.y },
+        View::Back | View::LeftProfile => DiagramPoint { u: -p.x, v: p.y },
     }
 }
 
 /// The patient-frame point shown at `d` on `view`; the inverse of [`to_diagram`].
 pub fn from_diagram(view: View, d: DiagramPoint) -> PatientPoint {
     match view {
-        View::Front => PatientPoint::new(d.u, d.v),
-        View::Back => PatientPoint::new(-d.u, d.v),
+        View::Front | View::RightProfile => PatientPoint::new(d.u, d.v),
+        View::Back | View::LeftProfile => PatientPoint::new(-d.u, d.v),
     }
 }
 

@@ -21,7 +21,10 @@
 //! pid only. Version 2 adds `original_visit_id`, `boot_id` and `start_time` and writes the path
 //! absolute and canonical. A version 1 file is read with the recovered visit's id as the
 //! original's id and, its pid-only writer being undecidable while a process has that pid, is
-//! offered in that case (see [`crate::liveness`], rule 5).
+//! offered in that case (see [`crate::liveness`], rule 5). Version 3 holds visits of visit
+//! format 3 (a figure, the head profiles, `position` for `pos`); its fields are version 2's, so
+//! it is read by the same rules, and a build that reads up to version 2 reports it as newer
+//! rather than restoring a chart onto the wrong figure.
 
 use crate::atlas::Atlas;
 use crate::liveness::{Liveness, RecordedProcess, ThisProcess};
@@ -41,7 +44,7 @@ pub use crate::folders::DATA_DIR_ENV;
 pub const RECOVERY_FORMAT_NAME: &str = "triggermap-recovery";
 
 /// The recovery file format version this build writes.
-pub const RECOVERY_FORMAT_VERSION: u32 = 2;
+pub const RECOVERY_FORMAT_VERSION: u32 = 3;
 
 /// The oldest recovery file format version this build reads (and migrates).
 pub const OLDEST_RECOVERY_FORMAT_VERSION: u32 = 1;
@@ -124,7 +127,8 @@ impl RecoveryEntry {
     }
 }
 
-/// A recovery file as stored, of version 2 or (without the fields marked as added) 1.
+/// A recovery file as stored, of version 3 or 2 (the same fields) or (without the fields marked as
+/// added) 1.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RecoveryFile {
@@ -764,7 +768,7 @@ mod tests {
         let store = RecoveryStore::open(real_dir.join("recovery")).expect("open");
         store.write(&written).expect("write");
         let text = std::fs::read_to_string(store.file_of(written.key)).expect("read");
-        assert!(text.contains("version: 2"), "{text}");
+        assert!(text.contains("version: 3"), "{text}");
         assert!(text.contains(&format!("{:?}", visit_file.display().to_string())));
         let read = store.list().expect("list");
         assert_eq!(read[0].entry.as_ref().expect("entry"), &written);

@@ -117,6 +117,14 @@ fn follow_up_carries_every_unresolved_point_over() {
     assert_eq!(follow.clinician, v3.clinician);
     assert!(!follow.clinician.is_empty());
     assert!(follow.notes.is_empty());
+    assert_eq!(follow.figure, v3.figure);
+    let mut female = v3.clone();
+    female.figure = triggermap::model::Figure::Female;
+    assert_eq!(
+        start_follow_up(&female, now()).figure,
+        triggermap::model::Figure::Female,
+        "a new visit of the patient takes the patient's figure"
+    );
     // K4 was resolved at visit 3: not carried.
     let carried: Vec<PointId> = follow.points.iter().filter_map(|p| p.lineage).collect();
     assert_eq!(

@@ -231,7 +231,8 @@ fn version_1_is_migrated_and_saved_as_version_2() {
 #[test]
 fn version_2_keeps_signature_and_amendments() {
     let v2 = open_visit(&fixture("visit-v2.ron"), &atlas()).expect("v2 opens");
-    assert_eq!(v2.migrated_from, None);
+    assert_eq!(v2.migrated_from, Some(2), "version 2 is migrated to 3");
+    assert_eq!(v2.visit.figure, triggermap::model::Figure::Male);
     let signature = v2.visit.signature.as_ref().expect("signed");
     assert_eq!(signature.clinician, "Dr. A. Moreau");
     assert_eq!(v2.visit.amendments.len(), 1);
@@ -700,4 +701,41 @@ fn a_byte_order_mark_and_old_mac_line_ends_are_read() {
             ..
         })
     ));
+}
+
+#[test]
+fn version_3_keeps_the_figure_and_profile_points_and_checks_their_side() {
+    use triggermap::model::{Figure, PatientPoint, Side, TriggerPoint, View};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("visit.ron");
+    let mut visit = Visit::new_now();
+    visit.patient_id = "PT-F".into();
+    visit.figure = Figure::Female;
+    visit.points.push(TriggerPoint::new(
+        View::LeftProfile,
+        PatientPoint::new(-0.03, 0.17),
+        Some("upper_trapezius".into()),
+        Side::Left,
+    ));
+    save_visit(&path, &visit).expect("saved");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains("version: 3,"), "{text}");
+    assert!(text.contains("figure: Female,"), "{text}");
+    assert!(text.contains("view: LeftProfile,"), "{text}");
+    assert!(text.contains("position: ("), "{text}");
+    assert!(!text.contains("pos: ("), "{text}");
+    let opened = open_visit(&path, &atlas()).expect("opens");
+    assert_eq!(opened.visit, visit);
+    assert_eq!(opened.migrated_from, None);
+
+    // A point on the left profile is on the patient's left, whatever the file says.
+    let wrong = text.replace("side: Left,", "side: Right,");
+    std::fs::write(&path, wrong).expect("write");
+    let error = open_visit(&path, &atlas())
+        .expect_err("wrong side")
+        .to_string();
+    assert!(
+        error.contains("point 1: side: a point on the left profile shows the patient's Left side"),
+        "{error}"
+    );
 }

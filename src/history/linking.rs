@@ -37,7 +37,7 @@ pub enum LinkError {
     },
 }
 
-/// Starts a follow-up visit from `previous`, at `now`: the same patient and clinician, a new visit id, and
+/// Starts a follow-up visit from `previous`, at `now`: the same patient, figure and clinician, a new visit id, and
 /// every point of `previous` not marked [`Status::Resolved`] carried over, in the same order, as
 /// a new point (new [`PointId`], `lineage` = the previous point's id, status
 /// [`Status::ToReexamine`]) at the same view, position, muscle and side. Findings are not
@@ -59,6 +59,8 @@ pub fn start_follow_up(previous: &Visit, now: DateTime<FixedOffset>) -> Visit {
         .collect();
     let mut visit = Visit::new_now();
     visit.patient_id = previous.patient_id.clone();
+    // The patient's figure: the carried-over positions are places on it.
+    visit.figure = previous.figure;
     // Usually the same clinician sees the patient again; shown in the form, to change if not.
     visit.clinician = previous.clinician.clone();
     visit.date_time = now;

@@ -14,7 +14,7 @@
 
 use super::trend::Trend;
 use crate::model::PatientPoint;
-use crate::model::{MuscleId, PointId, Side, Status, Treatment, View, Visit, VisitId};
+use crate::model::{Figure, MuscleId, PointId, Side, Status, Treatment, View, Visit, VisitId};
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;
 use std::fmt;
@@ -38,6 +38,8 @@ pub struct VisitInfo {
     pub date_time: DateTime<FixedOffset>,
     /// How many points it charted.
     pub points: usize,
+    /// The figure it is charted on: its points' positions mean places on that figure only.
+    pub figure: Figure,
 }
 
 /// A knot as charted at one visit.
@@ -291,6 +293,7 @@ impl History {
                 id: visit.id,
                 date_time: visit.date_time,
                 points: visit.points.len(),
+                figure: visit.figure,
             });
             for (i, point) in visit.points.iter().enumerate() {
                 if history.by_point.contains_key(&point.id) {

@@ -155,6 +155,7 @@ pub fn same_content(a: &Visit, b: &Visit) -> bool {
     let Visit {
         id,
         patient_id,
+        figure,
         date_time,
         clinician,
         consent,
@@ -165,6 +166,7 @@ pub fn same_content(a: &Visit, b: &Visit) -> bool {
     } = a;
     *id == b.id
         && *patient_id == b.patient_id
+        && *figure == b.figure
         && *date_time == b.date_time
         && *clinician == b.clinician
         && *consent == b.consent

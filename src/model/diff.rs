@@ -9,8 +9,8 @@
 //! by an earlier amendment.
 
 use super::{
-    Consent, Criteria, Criterion, MuscleId, PointId, Procedure, Side, Signature, Status, Treatment,
-    TriggerPoint, View, Visit, VisitId,
+    Consent, Criteria, Criterion, Figure, MuscleId, PointId, Procedure, Side, Signature, Status,
+    Treatment, TriggerPoint, View, Visit, VisitId,
 };
 use crate::geometry::PatientPoint;
 use chrono::{DateTime, FixedOffset};
@@ -29,6 +29,8 @@ pub enum FieldValue {
     DateTime(DateTime<FixedOffset>),
     /// How consent was recorded.
     Consent(Consent),
+    /// The body figure.
+    Figure(Figure),
     /// The signature; `None` when not signed.
     Signature(Option<Signature>),
     /// A number of things (the amendments).
@@ -101,6 +103,7 @@ impl FieldValue {
             FieldValue::FollowedFrom(id) => or_none(id.map(|id| id.to_string())),
             FieldValue::DateTime(at) => at.to_rfc3339(),
             FieldValue::Consent(consent) => consent.label().to_owned(),
+            FieldValue::Figure(figure) => figure.label().to_owned(),
             FieldValue::Signature(None) => "not signed".to_owned(),
             FieldValue::Signature(Some(s)) => {
                 format!("signed by {} at {}", s.clinician, s.signed_at.to_rfc3339())
@@ -337,6 +340,12 @@ pub fn diff_content(before: &Visit, after: &Visit) -> VisitDiff {
         "patient id",
         Text(before.patient_id.clone()),
         Text(after.patient_id.clone()),
+    );
+    push(
+        f,
+        "figure",
+        FieldValue::Figure(before.figure),
+        FieldValue::Figure(after.figure),
     );
     push(
         f,

@@ -86,7 +86,12 @@ impl fmt::Display for Side {
     }
 }
 
-/// One of the two body diagrams.
+/// One of the body diagrams.
+///
+/// On [`View::Front`] and [`View::Back`] a position's `x` is the distance from the midline,
+/// positive toward the patient's left. On the two profiles of the head and neck it is the distance
+/// in front of the coronal plane through the ear (positive toward the face), and the side is the
+/// profile's own: each profile shows one side of the patient only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum View {
     /// Anterior view: the patient faces the viewer, so the patient's right is on the viewer's left.
@@ -94,25 +99,95 @@ pub enum View {
     /// Posterior view: the viewer looks at the patient's back; the patient's left is on the
     /// viewer's left.
     Back,
+    /// The head and neck seen from the patient's left: the face points to the viewer's left.
+    LeftProfile,
+    /// The head and neck seen from the patient's right: the face points to the viewer's right.
+    RightProfile,
 }
 
 impl View {
-    /// Both views, front first.
-    pub const ALL: [View; 2] = [View::Front, View::Back];
+    /// Every view: front, back, left profile, right profile.
+    pub const ALL: [View; 4] = [
+        View::Front,
+        View::Back,
+        View::LeftProfile,
+        View::RightProfile,
+    ];
 
-    /// "Front" or "Back".
+    /// The whole-body views, front first.
+    pub const BODY: [View; 2] = [View::Front, View::Back];
+
+    /// The head-and-neck profiles, left first.
+    pub const PROFILES: [View; 2] = [View::LeftProfile, View::RightProfile];
+
+    /// "Front", "Back", "Left profile" or "Right profile".
     pub fn label(self) -> &'static str {
         match self {
             View::Front => "Front",
             View::Back => "Back",
+            View::LeftProfile => "Left profile",
+            View::RightProfile => "Right profile",
         }
     }
 
-    /// Parses "front" or "back" (any case).
+    /// Parses "front", "back", "left-profile" or "right-profile" (any case; `_` for `-` too).
     pub fn parse(text: &str) -> Option<Self> {
-        match text.to_ascii_lowercase().as_str() {
+        match text.to_ascii_lowercase().replace('_', "-").as_str() {
             "front" => Some(View::Front),
             "back" => Some(View::Back),
+            "left-profile" => Some(View::LeftProfile),
+            "right-profile" => Some(View::RightProfile),
+            _ => None,
+        }
+    }
+
+    /// The side a profile shows (every point on it is of that side); `None` on the front and back,
+    /// where the side follows from `x`.
+    pub fn profile_side(self) -> Option<Side> {
+        match self {
+            View::LeftProfile => Some(Side::Left),
+            View::RightProfile => Some(Side::Right),
+            View::Front | View::Back => None,
+        }
+    }
+
+    /// The side of the patient a point at patient-frame `x` on this view lies on.
+    pub fn side_at(self, x: f32) -> Side {
+        self.profile_side().unwrap_or_else(|| Side::of_x(x))
+    }
+}
+
+/// The body figure a visit is charted on. Each has its own outlines and site coordinates; the
+/// muscles and the meaning of every site are the same on both.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum Figure {
+    /// The male (or neutral) figure; the figure of every visit written before figures existed.
+    #[default]
+    Male,
+    /// The female figure: narrower shoulders and waist, wider hips, more carrying angle, the
+    /// breast contour.
+    Female,
+}
+
+impl Figure {
+    /// Both figures.
+    pub const ALL: [Figure; 2] = [Figure::Male, Figure::Female];
+
+    /// "Male" or "Female".
+    pub fn label(self) -> &'static str {
+        match self {
+            Figure::Male => "Male",
+            Figure::Female => "Female",
+        }
+    }
+
+    /// Parses "male" or "female" (any case).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "male" => Some(Figure::Male),
+            "female" => Some(Figure::Female),
             _ => None,
         }
     }

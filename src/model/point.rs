@@ -232,7 +232,10 @@ pub struct TriggerPoint {
     pub lineage: Option<PointId>,
     /// The diagram it was charted on.
     pub view: View,
-    /// Where, in the patient frame.
+    /// Where, in the patient frame of the visit's figure. Written `position` from format version
+    /// 3 on (`pos` before): builds that read version 2 then refuse the chart rather than draw it on
+    /// the wrong figure.
+    #[serde(rename = "position", alias = "pos")]
     pub pos: PatientPoint,
     /// The muscle, or `None` when the point lies in no muscle region and was not assigned.
     pub muscle: Option<MuscleId>,

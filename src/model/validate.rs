@@ -191,15 +191,27 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
         }
         if !point.pos.is_finite() {
             report(
-                "pos".into(),
-                "pos",
+                "position".into(),
+                "position",
                 "coordinates must be finite numbers".to_owned(),
             );
         } else if point.pos.x.abs() > 0.5 || !(0.0..=1.0).contains(&point.pos.y) {
             report(
-                "pos".into(),
-                "pos",
+                "position".into(),
+                "position",
                 "outside the figure (|x| <= 0.5, 0 <= y <= 1)".to_owned(),
+            );
+        }
+        if let Some(side) = point.view.profile_side()
+            && point.side != side
+        {
+            report(
+                "side".into(),
+                "side",
+                format!(
+                    "a point on the {} shows the patient's {side} side",
+                    point.view.label().to_lowercase()
+                ),
             );
         }
         if let (Some(muscle), Some(muscles)) = (&point.muscle, muscles)

@@ -1,6 +1,6 @@
 //! One visit: who, when, and the trigger points charted.
 
-use super::{Amendment, PointId, Signature, TriggerPoint};
+use super::{Amendment, Figure, PointId, Signature, TriggerPoint};
 use chrono::{DateTime, FixedOffset, Local};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -51,6 +51,10 @@ pub struct Visit {
     pub id: VisitId,
     /// The patient's local identifier or pseudonym.
     pub patient_id: String,
+    /// The body figure it is charted on (format version 3; older visits are on the male figure).
+    /// Point positions are coordinates of this figure.
+    #[serde(default)]
+    pub figure: Figure,
     /// When the visit took place, with its UTC offset.
     pub date_time: DateTime<FixedOffset>,
     /// Who examined the patient.
@@ -80,6 +84,7 @@ impl Visit {
         Visit {
             id: VisitId(Uuid::new_v4()),
             patient_id: String::new(),
+            figure: Figure::default(),
             date_time: Local::now().fixed_offset(),
             clinician: String::new(),
             consent: Consent::NotRecorded,
@@ -94,6 +99,7 @@ impl Visit {
     pub fn details(&self) -> VisitDetails {
         VisitDetails {
             patient_id: self.patient_id.clone(),
+            figure: self.figure,
             date_time: self.date_time,
             clinician: self.clinician.clone(),
             consent: self.consent,
@@ -105,12 +111,14 @@ impl Visit {
     pub fn set_details(&mut self, details: VisitDetails) {
         let VisitDetails {
             patient_id,
+            figure,
             date_time,
             clinician,
             consent,
             notes,
         } = details;
         self.patient_id = patient_id;
+        self.figure = figure;
         self.date_time = date_time;
         self.clinician = clinician;
         self.consent = consent;
@@ -123,6 +131,7 @@ impl Visit {
         Visit {
             id: self.id,
             patient_id: self.patient_id.clone(),
+            figure: self.figure,
             date_time: self.date_time,
             clinician: self.clinician.clone(),
             consent: self.consent,
@@ -160,6 +169,8 @@ impl Visit {
 pub struct VisitDetails {
     /// The patient's local identifier or pseudonym.
     pub patient_id: String,
+    /// The body figure it is charted on (changed only while it has no points).
+    pub figure: Figure,
     /// When the visit took place.
     pub date_time: DateTime<FixedOffset>,
     /// Who examined the patient.

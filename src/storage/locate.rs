@@ -70,8 +70,14 @@ impl<'s> PathIndex<'s> {
         PathIndex { starts }
     }
 
-    /// Where `path` starts, or the nearest enclosing path that was found; 0 if none.
+    /// Where `path` starts, or the nearest enclosing path that was found; 0 if none. A point's
+    /// `position` is also found under its name before format version 3, `pos`.
     fn offset_of(&self, path: &str) -> usize {
+        if let Some(point) = path.strip_suffix(".position")
+            && let Some(&start) = self.starts.get(format!("{point}.pos").as_str())
+        {
+            return start;
+        }
         let mut path = path;
         loop {
             if let Some(&start) = self.starts.get(path) {

@@ -215,6 +215,7 @@ pub(super) mod v1 {
             Visit {
                 id: self.id,
                 patient_id: self.patient_id,
+                figure: crate::model::Figure::Male,
                 date_time: self.date_time,
                 clinician: self.clinician,
                 consent: self.consent,

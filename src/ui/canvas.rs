@@ -11,11 +11,45 @@ use crate::model::{PointId, Side, TriggerPoint, View, Visit};
 use egui::{Color32, Id, Mesh, Painter, Pos2, Rect, Response, Sense, Stroke, Ui, Vec2, pos2, vec2};
 use std::sync::Arc;
 
-/// Half the width of the drawn area around the figure, in fractions of height.
-const HALF_WIDTH: f32 = 0.21;
-/// Top and bottom of the drawn area, in fractions of height.
-const TOP: f32 = -0.05;
-const BOTTOM: f32 = 1.02;
+/// The area drawn around a view's figure, in diagram coordinates (fractions of height).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Extent {
+    /// Half its width, about the midline (or the ear, on a profile).
+    half_width: f32,
+    /// Its top and bottom.
+    top: f32,
+    bottom: f32,
+}
+
+impl Extent {
+    /// The whole body on the front and back; the head and neck on a profile.
+    fn of(view: View) -> Extent {
+        match view {
+            View::Front | View::Back => Extent {
+                half_width: 0.21,
+                top: -0.05,
+                bottom: 1.02,
+            },
+            View::LeftProfile | View::RightProfile => Extent {
+                half_width: 0.105,
+                top: -0.02,
+                bottom: 0.235,
+            },
+        }
+    }
+
+    /// The scale at which it fits `rect`.
+    fn fit(self, rect: Rect) -> f32 {
+        (rect.width() / (2.0 * self.half_width)).min(rect.height() / (self.bottom - self.top))
+    }
+
+    fn middle(self) -> f32 {
+        (self.top + self.bottom) / 2.0
+    }
+}
+
+/// How many views there are (the size of the per-view arrays).
+const VIEWS: usize = View::ALL.len();
 /// How near (screen points) the pointer must be to a marker to pick it.
 const PICK_RADIUS: f32 = 11.0;
 /// Screen distance below which outline vertices are merged when drawing.
@@ -38,6 +72,8 @@ pub enum Layout {
     Both,
     /// One view only.
     Single(View),
+    /// The left and right profiles of the head and neck side by side.
+    Profiles,
 }
 
 /// Pan and zoom of one diagram.
@@ -73,16 +109,16 @@ pub struct CanvasState {
     pub layout: Layout,
     /// Whether every deep muscle is outlined; otherwise only those under the pointer are.
     pub show_deep: bool,
-    cameras: [Camera; 2],
+    cameras: [Camera; VIEWS],
     point_drag: Option<PointDrag>,
     /// The screen rectangle and transform of each diagram last frame, for tests and tooltips.
-    last_frames: [Option<DiagramFrame>; 2],
+    last_frames: [Option<DiagramFrame>; VIEWS],
     /// The body and its muscles of each view, tessellated once for the current frame geometry:
     /// they change only on zoom, pan or resize, and drawing them anew every frame would cost more
     /// than the rest of the window together.
-    static_layers: [Option<StaticLayer>; 2],
+    static_layers: [Option<StaticLayer>; VIEWS],
     /// The point markers of each view, tessellated once per change (see [`draw_points`]).
-    marker_layers: [Option<MarkerLayer>; 2],
+    marker_layers: [Option<MarkerLayer>; VIEWS],
 }
 
 /// The point markers (one sprite quad each) and their numbers, tessellated, and what they were
@@ -123,11 +159,11 @@ impl Default for CanvasState {
         CanvasState {
             layout: Layout::Both,
             show_deep: false,
-            cameras: [Camera::default(); 2],
+            cameras: [Camera::default(); VIEWS],
             point_drag: None,
-            last_frames: [None; 2],
-            static_layers: [None, None],
-            marker_layers: [None, None],
+            last_frames: [None; VIEWS],
+            static_layers: std::array::from_fn(|_| None),
+            marker_layers: std::array::from_fn(|_| None),
         }
     }
 }
@@ -136,6 +172,8 @@ fn view_slot(view: View) -> usize {
     match view {
         View::Front => 0,
         View::Back => 1,
+        View::LeftProfile => 2,
+        View::RightProfile => 3,
     }
 }
 
@@ -150,10 +188,9 @@ struct DiagramFrame {
 
 impl DiagramFrame {
     fn new(view: View, rect: Rect, camera: Camera) -> Self {
-        let fit = (rect.width() / (2.0 * HALF_WIDTH)).min(rect.height() / (BOTTOM - TOP));
-        let scale = fit * camera.zoom;
-        let mid = (TOP + BOTTOM) / 2.0;
-        let origin = rect.center() + camera.pan - vec2(0.0, mid * scale);
+        let extent = Extent::of(view);
+        let scale = extent.fit(rect) * camera.zoom;
+        let origin = rect.center() + camera.pan - vec2(0.0, extent.middle() * scale);
         DiagramFrame {
             view,
             rect,
@@ -216,14 +253,13 @@ impl CanvasState {
             max = max.max(vec2(d.u, d.v));
         }
         let size = (max - min) + Vec2::splat(2.0 * MARGIN);
-        let zoom = ((2.0 * HALF_WIDTH) / size.x)
-            .min((BOTTOM - TOP) / size.y)
+        let extent = Extent::of(view);
+        let zoom = ((2.0 * extent.half_width) / size.x)
+            .min((extent.bottom - extent.top) / size.y)
             .clamp(MIN_ZOOM, MAX_ZOOM);
-        let rect = frame.rect;
-        let fit = (rect.width() / (2.0 * HALF_WIDTH)).min(rect.height() / (BOTTOM - TOP));
-        let scale = fit * zoom;
+        let scale = extent.fit(frame.rect) * zoom;
         let centre = (min + max) / 2.0;
-        let mid = (TOP + BOTTOM) / 2.0;
+        let mid = extent.middle();
         *camera = Camera {
             zoom,
             pan: vec2(-centre.x * scale, -(centre.y - mid) * scale),
@@ -232,14 +268,15 @@ impl CanvasState {
 
     /// Restores the whole-figure view of every diagram.
     pub fn reset_cameras(&mut self) {
-        self.cameras = [Camera::default(); 2];
+        self.cameras = [Camera::default(); VIEWS];
     }
 
     /// The views shown in the current layout.
     pub fn shown_views(&self) -> Vec<View> {
         match self.layout {
-            Layout::Both => View::ALL.to_vec(),
+            Layout::Both => View::BODY.to_vec(),
             Layout::Single(view) => vec![view],
+            Layout::Profiles => View::PROFILES.to_vec(),
         }
     }
 
@@ -276,7 +313,7 @@ pub fn show(
     let full = ui.available_rect_before_wrap();
     ui.allocate_rect(full, Sense::hover());
     let width = full.width() / views.len() as f32;
-    state.last_frames = [None; 2];
+    state.last_frames = [None; VIEWS];
     for (i, &view) in views.iter().enumerate() {
         let rect = Rect::from_min_size(
             pos2(full.left() + i as f32 * width, full.top()),
@@ -688,6 +725,8 @@ fn draw_titles(painter: &Painter, frame: &DiagramFrame) {
     let title = match frame.view {
         View::Front => "FRONT (anterior)",
         View::Back => "BACK (posterior)",
+        View::LeftProfile => "LEFT SIDE (profile)",
+        View::RightProfile => "RIGHT SIDE (profile)",
     };
     painter.text(
         frame.rect.center_top() + vec2(0.0, 8.0),
@@ -696,12 +735,19 @@ fn draw_titles(painter: &Painter, frame: &DiagramFrame) {
         egui::FontId::proportional(15.0),
         style::LABEL,
     );
-    for side in [Side::Left, Side::Right] {
-        let x = match side {
-            Side::Left => SIDE_LETTER_X,
-            _ => -SIDE_LETTER_X,
-        };
-        let at = frame.screen_of(PatientPoint::new(x, SIDE_LETTER_Y));
+    // A profile shows one side: its letter stands behind the head.
+    let letters: Vec<(Side, PatientPoint)> = match frame.view.profile_side() {
+        Some(side) => vec![(side, PatientPoint::new(-0.085, 0.025))],
+        None => vec![
+            (Side::Left, PatientPoint::new(SIDE_LETTER_X, SIDE_LETTER_Y)),
+            (
+                Side::Right,
+                PatientPoint::new(-SIDE_LETTER_X, SIDE_LETTER_Y),
+            ),
+        ],
+    };
+    for (side, place) in letters {
+        let at = frame.screen_of(place);
         let at = pos2(
             at.x.clamp(frame.rect.left() + 18.0, frame.rect.right() - 18.0),
             at.y.clamp(frame.rect.top() + 40.0, frame.rect.bottom() - 20.0),

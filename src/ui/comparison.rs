@@ -212,7 +212,7 @@ fn snapshot_text(p: Option<&PointSnapshot>) -> String {
 /// Draws a ring in its category's colour around each knot compared (at B, or at A for one
 /// resolved), over the chart.
 pub fn draw_rings(painter: &Painter, canvas: &CanvasState, comparison: &Comparison) {
-    for view in [View::Front, View::Back] {
+    for view in View::ALL {
         let Some(rect) = canvas.view_rect(view) else {
             continue;
         };

@@ -162,13 +162,25 @@ pub fn chart_overlays(ui: &Ui, canvas: &CanvasState, session: &Session, views: &
         return;
     }
     let painter = ui.painter();
+    // A position means a place on its own visit's figure only: nothing charted on another
+    // figure is drawn over this one.
+    let figure = session.visit().figure;
     if views.show_previous
         && let Some(previous) = session.previous_visit()
+        && previous.figure == figure
     {
         patient::draw_ghosts(painter, canvas, previous, session.visit());
     }
+    let on_this_figure = |id| {
+        session
+            .history()
+            .and_then(|h| h.visits().iter().find(|v| v.id == id))
+            .is_some_and(|v| v.figure == figure)
+    };
     if views.rings_shown()
         && let Some(result) = comparison::current(session, &views.comparison)
+        && on_this_figure(result.a)
+        && on_this_figure(result.b)
     {
         comparison::draw_rings(painter, canvas, &result);
     }

@@ -204,7 +204,7 @@ const GHOST: Color32 = Color32::from_rgba_unmultiplied_const(70, 70, 90, 150);
 /// Draws the previous visit's points faintly (small open markers, a thin line to today's point
 /// that continues each): drawn over the chart, never hit-tested.
 pub fn draw_ghosts(painter: &Painter, canvas: &CanvasState, previous: &Visit, current: &Visit) {
-    for view in [View::Front, View::Back] {
+    for view in View::ALL {
         let Some(rect) = canvas.view_rect(view) else {
             continue;
         };

@@ -1,8 +1,8 @@
-//! The visit's own fields: patient, date and time, clinician, consent, notes.
+//! The visit's own fields: patient, date and time, clinician, figure, consent, notes.
 
 use super::action::Action;
 use crate::editing::Edit;
-use crate::model::{Consent, Visit};
+use crate::model::{Consent, Figure, Visit};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
 use egui::Ui;
 
@@ -72,6 +72,33 @@ pub fn show(ui: &mut Ui, state: &mut VisitFormState, visit: &Visit) -> Option<Ac
         {
             field = Some("clinician");
         }
+        ui.end_row();
+
+        let label = ui.label("Figure");
+        ui.horizontal(|ui| {
+            // A position means a place on its own figure: the figure changes only while nothing
+            // is charted on it.
+            let free = visit.points.is_empty();
+            for figure in Figure::ALL {
+                let response = ui
+                    .add_enabled(
+                        free || edited.figure == figure,
+                        egui::Button::selectable(edited.figure == figure, figure.label()),
+                    )
+                    .labelled_by(label.id);
+                let response = if free {
+                    response.on_hover_text("The body figure this visit is charted on")
+                } else {
+                    response.on_disabled_hover_text(
+                        "Charted on this figure: its points are places on it. Start a visit without points to use the other figure.",
+                    )
+                };
+                if response.clicked() && edited.figure != figure {
+                    edited.figure = figure;
+                    field = Some("figure");
+                }
+            }
+        });
         ui.end_row();
 
         let label = ui.label("Consent");
