@@ -1,7 +1,9 @@
-//! Into the patient's record: procedure and diagnosis coding suggestions ([`coding`]).
+//! Into the patient's record: procedure and diagnosis coding suggestions ([`coding`]) and the
+//! clinic's aftercare text ([`aftercare`]).
 //!
-//! Nothing here draws, and everything is pure.
+//! Nothing here draws; everything but [`aftercare`]'s reading and writing is pure.
 
+pub mod aftercare;
 pub mod coding;
 
 pub use coding::{
