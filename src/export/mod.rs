@@ -1,10 +1,11 @@
-//! Into the patient's record: procedure and diagnosis coding suggestions ([`coding`]) and the
-//! clinic's aftercare text ([`aftercare`]).
+//! Into the patient's record: procedure and diagnosis coding suggestions ([`coding`]), the
+//! clinic's aftercare text ([`aftercare`]) and the visit as a FHIR R4 bundle ([`fhir`]).
 //!
 //! Nothing here draws; everything but [`aftercare`]'s reading and writing is pure.
 
 pub mod aftercare;
 pub mod coding;
+pub mod fhir;
 
 pub use coding::{
     CodingSuggestion, CountedMuscle, CptCode, FamilyCoding, IcdCode, IcdSuggestion, NeedleFamily,
