@@ -137,6 +137,14 @@ fn injections_count_distinct_muscles_and_sides() {
             Some(Ok((Tpi1Or2Muscles, 1))),
         ),
         (
+            "points on the midline count once",
+            vec![
+                point(Some("thoracic_paraspinals"), Midline, &inj()),
+                point(Some("thoracic_paraspinals"), Midline, &inj()),
+            ],
+            Some(Ok((Tpi1Or2Muscles, 1))),
+        ),
+        (
             "left upper, middle and lower trapezius are one trapezius",
             vec![
                 point(Some("upper_trapezius"), Left, &inj()),
