@@ -1,11 +1,13 @@
-//! The headless commands of the `triggermap` binary: `check`, `atlas`, `locate`, and the
-//! patient commands `history` and `compare`.
+//! The headless commands of the `triggermap` binary: `check`, `atlas`, `locate`, the patient
+//! commands `history` and `compare`, and the export commands `export` and `coding`.
 //!
 //! Each command writes to the given output and returns the process exit code, so that tests can
 //! run them without spawning a process.
 
+mod export;
 mod patient;
 
+pub use export::{coding, export_fhir};
 pub use patient::{compare, history};
 
 use crate::atlas::Atlas;

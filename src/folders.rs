@@ -1,6 +1,6 @@
 //! Where TriggerMap keeps its own files: the one place that knows the configuration folder (the
-//! recent-patients list) and the data folder (crash-recovery copies) of each platform, through
-//! the `directories` crate.
+//! recent-patients list, the clinic's aftercare text) and the data folder (crash-recovery copies)
+//! of each platform, through the `directories` crate.
 //!
 //! | folder | Linux and other Unixes | macOS | Windows |
 //! |---|---|---|---|
@@ -16,6 +16,9 @@ use std::path::PathBuf;
 /// The environment variable that replaces the data folder (recovery files go in its `recovery`
 /// subfolder). Only an absolute path counts.
 pub const DATA_DIR_ENV: &str = "TRIGGERMAP_DATA_DIR";
+
+/// The file name of the clinic's aftercare instructions (plain text) in [`config_dir`].
+pub const AFTERCARE_FILE: &str = "aftercare.txt";
 
 /// The name of the recovery subfolder of the data folder.
 pub const RECOVERY_SUBFOLDER: &str = "recovery";
@@ -42,4 +45,9 @@ pub fn data_dir() -> Option<PathBuf> {
 /// The folder of crash-recovery copies: [`RECOVERY_SUBFOLDER`] in [`data_dir`].
 pub fn recovery_dir() -> Option<PathBuf> {
     data_dir().map(|dir| dir.join(RECOVERY_SUBFOLDER))
+}
+
+/// The clinic's aftercare instructions: [`AFTERCARE_FILE`] in [`config_dir`].
+pub fn aftercare_path() -> Option<PathBuf> {
+    config_dir().map(|dir| dir.join(AFTERCARE_FILE))
 }

@@ -5,15 +5,17 @@
 //! ([`editing`]), versioned RON files ([`storage`]), visit locks ([`lock`]), crash-recovery copies
 //! ([`recovery`]), whether their writer still runs ([`liveness`]), which file a visit path means
 //! ([`paths`]), TriggerMap's own folders ([`folders`]), a patient's visits over time
-//! ([`history`]), the open visit with every workflow on it ([`session`]) and the headless
-//! commands ([`cli`]). The egui application lives in `ui`, behind
-//! the default `gui` cargo feature, and depends on the rest; nothing else depends on `ui`, and
-//! without the feature the library and the headless commands build with no egui at all.
+//! ([`history`]), the open visit with every workflow on it ([`session`]), coding suggestions and
+//! exports into the patient's record ([`export`]) and the headless commands ([`cli`]). The egui
+//! application lives in `ui`, behind the default `gui` cargo feature, and depends on the rest;
+//! nothing else depends on `ui`, and without the feature the library and the headless commands
+//! build with no egui at all.
 
 pub mod atlas;
 pub mod cli;
 pub mod clinicians;
 pub mod editing;
+pub mod export;
 pub mod folders;
 pub mod geometry;
 pub mod history;

@@ -64,6 +64,20 @@ enum Command {
         /// The later visit file.
         b: PathBuf,
     },
+    /// Export a visit for the patient's record; the visit file is only read.
+    Export {
+        /// The visit file to export as a FHIR R4 Bundle (JSON, type collection).
+        #[arg(long, value_name = "VISIT")]
+        fhir: PathBuf,
+        /// Write to FILE (replaced atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Suggest the procedure (CPT) and diagnosis (ICD-10-CM) codes of a visit, to be confirmed.
+    Coding {
+        /// The visit file.
+        visit: PathBuf,
+    },
 }
 
 fn parse_view(text: &str) -> Result<View, String> {
@@ -87,7 +101,8 @@ fn run_app(atlas: Atlas, file: Option<PathBuf>) -> ExitCode {
 fn run_app(_atlas: Atlas, _file: Option<PathBuf>) -> ExitCode {
     eprintln!(
         "triggermap: this build has no window (built without the `gui` feature); \
-         use a command: check, atlas, locate, recovery, history, compare (see --help)"
+         use a command: check, atlas, locate, recovery, history, compare, export, coding \
+         (see --help)"
     );
     ExitCode::from(cli::EXIT_USAGE as u8)
 }
@@ -117,6 +132,16 @@ fn main() -> ExitCode {
         }
         Some(Command::Compare { a, b }) => {
             cli::compare(&a, &b, &atlas, &mut out, &mut std::io::stderr())
+        }
+        Some(Command::Export { fhir, out: file }) => cli::export_fhir(
+            &fhir,
+            file.as_deref(),
+            &atlas,
+            &mut out,
+            &mut std::io::stderr(),
+        ),
+        Some(Command::Coding { visit }) => {
+            cli::coding(&visit, &atlas, &mut out, &mut std::io::stderr())
         }
         None => {
             drop(out);

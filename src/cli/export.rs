@@ -1,0 +1,105 @@
+//! The export commands: `export --fhir VISIT [--out FILE]` and `coding VISIT`. Both only read the
+//! visit file.
+
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::atlas::Atlas;
+use crate::export::{fhir, suggest_coding};
+use crate::storage::{self, OpenedVisit};
+use std::io::Write;
+use std::path::Path;
+
+/// Opens `file`, or writes its error to `err` and gives `None`. A visit of a newer format is
+/// opened (without the fields this build does not know), with a note saying so.
+fn open(file: &Path, atlas: &Atlas, err: &mut dyn Write) -> std::io::Result<Option<OpenedVisit>> {
+    match storage::open_visit(file, atlas) {
+        Ok(opened) => {
+            if let Some(reason) = &opened.read_only {
+                writeln!(err, "{}: note: {reason}", file.display())?;
+            }
+            Ok(Some(opened))
+        }
+        Err(error) => {
+            writeln!(err, "{error}")?;
+            Ok(None)
+        }
+    }
+}
+
+/// `triggermap export --fhir VISIT [--out FILE]`: the visit as a FHIR R4 bundle (JSON), to `out`
+/// or written atomically to `out_file` (created `0600`: it holds patient data). The visit file
+/// is never written, nor named as the output. Returns [`EXIT_INVALID`] when the visit cannot be
+/// read or the output cannot be written, with the error (naming the file) on `err`.
+pub fn export_fhir(
+    visit_file: &Path,
+    out_file: Option<&Path>,
+    atlas: &Atlas,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    let Some(opened) = open(visit_file, atlas, err)? else {
+        return Ok(EXIT_INVALID);
+    };
+    let json = match fhir::visit_bundle(&opened.visit, atlas).to_json() {
+        Ok(json) => json,
+        Err(error) => {
+            writeln!(err, "{}: {error}", visit_file.display())?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let Some(out_file) = out_file else {
+        out.write_all(json.as_bytes())?;
+        out.flush()?;
+        return Ok(EXIT_OK);
+    };
+    if same_file(visit_file, out_file) {
+        writeln!(
+            err,
+            "{}: is the visit file itself; the export is not written over it",
+            out_file.display()
+        )?;
+        return Ok(EXIT_INVALID);
+    }
+    match storage::write_atomically(out_file, json.as_bytes()) {
+        Ok(()) => Ok(EXIT_OK),
+        Err(error) => {
+            writeln!(err, "{error}")?;
+            Ok(EXIT_INVALID)
+        }
+    }
+}
+
+/// `triggermap coding VISIT`: the coding suggestion of the visit, one line each (CPT per needle
+/// family with the muscles counted, or why there is none; ICD-10-CM with the sites).
+pub fn coding(
+    visit_file: &Path,
+    atlas: &Atlas,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    let Some(opened) = open(visit_file, atlas, err)? else {
+        return Ok(EXIT_INVALID);
+    };
+    for line in suggest_coding(&opened.visit, atlas).lines() {
+        writeln!(out, "{line}")?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Whether two paths name the same existing file (through links too; hard links on unix).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
+}
