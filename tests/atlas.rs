@@ -66,10 +66,21 @@ fn every_muscle_of_section_d_is_there_once() {
             muscle.id
         );
     }
-    assert_eq!(per_group.get(&Group::Neck), Some(&9));
-    assert_eq!(per_group.get(&Group::Back), Some(&23));
-    assert_eq!(per_group.get(&Group::Arm), Some(&11));
-    assert_eq!(per_group.get(&Group::Leg), Some(&19));
+    // The nine groups of clinical reference G3 (the old Back group held chest, shoulder and hip).
+    let counts: Vec<(Group, usize)> = per_group.into_iter().collect();
+    assert_eq!(
+        counts,
+        vec![
+            (Group::Neck, 9),
+            (Group::ShoulderChest, 9),
+            (Group::Back, 9),
+            (Group::AbdomenPelvis, 1),
+            (Group::Arm, 4),
+            (Group::ForearmHand, 7),
+            (Group::HipThigh, 15),
+            (Group::LegFoot, 8),
+        ]
+    );
     let catalogue: HashSet<&str> = atlas
         .muscles()
         .iter()
@@ -304,4 +315,35 @@ fn the_parts_of_one_muscle_share_a_billing_key() {
     assert_eq!(key("lower_trapezius"), "trapezius");
     assert_eq!(key("scm_sternal"), key("scm_clavicular"));
     assert_eq!(key("levator_scapulae"), "levator_scapulae");
+}
+
+#[test]
+fn muscles_are_listed_group_by_group_in_picker_order() {
+    let atlas = atlas();
+    let groups: Vec<Group> = atlas.muscles().iter().map(|m| m.group).collect();
+    assert!(groups.is_sorted(), "muscles out of group order: {groups:?}");
+    assert!(Group::ALL.is_sorted());
+    let id = |id: &str| atlas.muscle(&MuscleId(id.into())).unwrap();
+    assert_eq!(id("pectoralis_major").group.label(), "Shoulder & chest");
+    assert_eq!(id("gluteus_medius").group, Group::HipThigh);
+    assert_eq!(id("iliopsoas").group.label(), "Abdomen & pelvis");
+}
+
+#[test]
+fn a_search_finds_muscles_by_name_group_and_search_terms() {
+    let atlas = atlas();
+    let found = |query: &str| -> Vec<&str> {
+        atlas
+            .muscles()
+            .iter()
+            .filter(|m| m.matches_search(query))
+            .map(|m| m.id.as_str())
+            .collect()
+    };
+    assert!(found("groin").contains(&"iliopsoas"));
+    assert!(found(" HIP ").contains(&"iliopsoas"));
+    assert!(found("hip").contains(&"piriformis"), "by group label");
+    assert_eq!(found("supinat"), vec!["supinator"]);
+    assert_eq!(found("").len(), atlas.muscles().len());
+    assert!(found("xyzzy").is_empty());
 }

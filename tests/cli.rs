@@ -34,7 +34,21 @@ fn atlas_lists_every_region_with_five_columns() {
             cols[3].split(',').all(|v| v == "Front" || v == "Back"),
             "{line}"
         );
-        assert!(["Neck", "Back", "Arm", "Leg"].contains(&cols[4]), "{line}");
+        assert!(
+            [
+                "Head & jaw",
+                "Neck",
+                "Shoulder & chest",
+                "Back",
+                "Abdomen & pelvis",
+                "Arm",
+                "Forearm & hand",
+                "Hip & thigh",
+                "Leg & foot"
+            ]
+            .contains(&cols[4]),
+            "{line}"
+        );
     }
     assert!(out.contains("upper_trapezius\tUpper trapezius\tLeft\tFront,Back\tNeck"));
 }

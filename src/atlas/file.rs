@@ -5,27 +5,55 @@ use crate::model::View;
 use crate::storage::envelope::Enveloped;
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// The body region a muscle is listed under.
+/// The body region a muscle is listed under in the picker (clinical reference G3), in picker order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Group {
+    /// Head and jaw: temporalis, masseter, pterygoids, digastric, occipitofrontalis.
+    HeadJaw,
     /// Neck.
     Neck,
-    /// Back, shoulder girdle and gluteal.
+    /// Shoulder girdle (rotator cuff, deltoid) and chest wall.
+    ShoulderChest,
+    /// Back: interscapular, thoracic and lumbar muscles.
     Back,
-    /// Arm and forearm.
+    /// Abdominal wall, iliopsoas and pelvic floor.
+    AbdomenPelvis,
+    /// Upper arm.
     Arm,
-    /// Hip, thigh and leg.
-    Leg,
+    /// Forearm and hand.
+    ForearmHand,
+    /// Gluteal region, hip and thigh.
+    HipThigh,
+    /// Leg (below the knee) and foot.
+    LegFoot,
 }
 
 impl Group {
-    /// "Neck", "Back", "Arm" or "Leg".
+    /// Every group, in picker order.
+    pub const ALL: [Group; 9] = [
+        Group::HeadJaw,
+        Group::Neck,
+        Group::ShoulderChest,
+        Group::Back,
+        Group::AbdomenPelvis,
+        Group::Arm,
+        Group::ForearmHand,
+        Group::HipThigh,
+        Group::LegFoot,
+    ];
+
+    /// The label shown in the picker, e.g. "Shoulder & chest".
     pub fn label(self) -> &'static str {
         match self {
+            Group::HeadJaw => "Head & jaw",
             Group::Neck => "Neck",
+            Group::ShoulderChest => "Shoulder & chest",
             Group::Back => "Back",
+            Group::AbdomenPelvis => "Abdomen & pelvis",
             Group::Arm => "Arm",
-            Group::Leg => "Leg",
+            Group::ForearmHand => "Forearm & hand",
+            Group::HipThigh => "Hip & thigh",
+            Group::LegFoot => "Leg & foot",
         }
     }
 }
@@ -106,6 +134,9 @@ pub(super) struct MuscleDef {
     /// The muscle it is counted as for procedure coding, when not itself (upper trapezius -> trapezius).
     #[serde(default)]
     pub billing: Option<String>,
+    /// Further words the picker's search finds it by ("groin" for iliopsoas).
+    #[serde(default)]
+    pub search_terms: Vec<String>,
     pub sites: Vec<SiteDef>,
     pub outlines: Vec<OutlineDef>,
 }

@@ -139,9 +139,24 @@ pub struct Muscle {
     pub snomed: Option<String>,
     /// The anatomical muscle it is counted as for procedure coding (`trapezius` for its three parts).
     pub billing_key: String,
+    /// Further words it is found by in a search, besides its name and group ("groin" for iliopsoas).
+    pub search_terms: Vec<String>,
 }
 
 impl Muscle {
+    /// Whether a picker search for `query` finds it: the query (case-insensitive, trimmed) is part of
+    /// its name, its group's label or one of its search terms. An empty query finds every muscle.
+    pub fn matches_search(&self, query: &str) -> bool {
+        let query = query.trim().to_lowercase();
+        query.is_empty()
+            || self.name.to_lowercase().contains(&query)
+            || self.group.label().to_lowercase().contains(&query)
+            || self
+                .search_terms
+                .iter()
+                .any(|term| term.to_lowercase().contains(&query))
+    }
+
     /// The sides it has regions for.
     pub fn sides(&self) -> &'static [Side] {
         sides_of(self.laterality)
@@ -291,6 +306,7 @@ impl Atlas {
                 referred_pain: def.referred_pain,
                 snomed: def.snomed,
                 billing_key,
+                search_terms: def.search_terms,
                 sites: def
                     .sites
                     .into_iter()
