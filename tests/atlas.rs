@@ -13,9 +13,9 @@ fn atlas() -> Atlas {
     Atlas::builtin().expect("the built-in atlas loads and validates")
 }
 
-/// A classic site of section D (tests/fixtures/section-d-sites.tsv, copied from the clinical
-/// reference).
-struct SectionDSite {
+/// A classic site of a site table (tests/fixtures/section-d-sites.tsv and section-h-sites.tsv,
+/// copies of the clinical reference's tables).
+struct ClassicSite {
     label: String,
     name_pattern: String,
     view: View,
@@ -23,14 +23,13 @@ struct SectionDSite {
     x: f32,
 }
 
-fn section_d_sites() -> Vec<SectionDSite> {
-    let text = include_str!("fixtures/section-d-sites.tsv");
+fn classic_sites(text: &str) -> Vec<ClassicSite> {
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|line| {
             let cols: Vec<&str> = line.split('\t').collect();
             assert_eq!(cols.len(), 5, "bad TSV line {line:?}");
-            SectionDSite {
+            ClassicSite {
                 label: cols[0].to_owned(),
                 name_pattern: cols[1].to_owned(),
                 view: View::parse(cols[2]).expect("view"),
@@ -39,6 +38,76 @@ fn section_d_sites() -> Vec<SectionDSite> {
             }
         })
         .collect()
+}
+
+fn section_d_sites() -> Vec<ClassicSite> {
+    classic_sites(include_str!("fixtures/section-d-sites.tsv"))
+}
+
+/// Pairs of muscles whose classic sites coincide in the tables (clinical reference G5): at such a
+/// point either muscle may be offered first.
+const SHARED_SITES: [[&str; 2]; 2] = [
+    ["middle_trapezius", "serratus_posterior_superior"],
+    ["gracilis", "adductor_magnus"],
+];
+
+/// Everything wrong with `sites` on both sides: the row's pattern must name exactly one muscle,
+/// a region of that muscle on that side must be under the site, no region of the other side may
+/// be, and (when `check_first`) that muscle must be the first one offered.
+fn site_problems(atlas: &Atlas, sites: &[ClassicSite], check_first: bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    for site in sites {
+        let pattern = RegexBuilder::new(&site.name_pattern)
+            .case_insensitive(true)
+            .build()
+            .expect("regex");
+        let matching: Vec<&MuscleId> = atlas
+            .muscles()
+            .iter()
+            .filter(|m| pattern.is_match(&m.name))
+            .map(|m| &m.id)
+            .collect();
+        let [muscle] = matching[..] else {
+            problems.push(format!(
+                "{}: pattern {:?} names {matching:?}, not exactly one muscle",
+                site.label, site.name_pattern
+            ));
+            continue;
+        };
+        for side in [Side::Left, Side::Right] {
+            let x = if side == Side::Left { site.x } else { -site.x };
+            let hits = atlas.regions_at(site.view, PatientPoint::new(x, site.y));
+            let names: Vec<String> = hits.iter().map(|&r| atlas.region_label(r)).collect();
+            let where_ = format!(
+                "{} ({side:?}, {:?} view, x {x}, y {})",
+                site.label, site.view, site.y
+            );
+            let is_muscle = |r: usize| {
+                let region = &atlas.regions()[r];
+                region.side == side && atlas.muscle_of(region).id == *muscle
+            };
+            if !hits.iter().any(|&r| is_muscle(r)) {
+                problems.push(format!("{where_}: not in {muscle}, only in {names:?}"));
+            }
+            if hits.iter().any(|&r| atlas.regions()[r].side != side) {
+                problems.push(format!(
+                    "{where_}: a region of the other side is here: {names:?}"
+                ));
+            }
+            if check_first && let Some(&first) = hits.first() {
+                let first_id = atlas.muscle_of(&atlas.regions()[first]).id.as_str();
+                let shared = SHARED_SITES
+                    .iter()
+                    .any(|pair| pair.contains(&first_id) && pair.contains(&muscle.as_str()));
+                if !is_muscle(first) && !shared {
+                    problems.push(format!(
+                        "{where_}: {muscle} is not offered first: {names:?}"
+                    ));
+                }
+            }
+        }
+    }
+    problems
 }
 
 #[test]
@@ -157,27 +226,13 @@ fn every_bilateral_muscle_has_a_mirror_image_on_the_other_side() {
 fn section_d_sites_fall_inside_their_muscle_on_both_sides() {
     let atlas = atlas();
     let sites = section_d_sites();
-    assert_eq!(sites.len(), 62);
-    for site in &sites {
-        let pattern = RegexBuilder::new(&site.name_pattern)
-            .case_insensitive(true)
-            .build()
-            .expect("regex");
-        for side in [Side::Left, Side::Right] {
-            let x = if side == Side::Left { site.x } else { -site.x };
-            let hits = atlas.regions_at(site.view, PatientPoint::new(x, site.y));
-            let found = hits.iter().any(|&r| {
-                let region = &atlas.regions()[r];
-                region.side == side && pattern.is_match(&atlas.muscle_of(region).name)
-            });
-            let names: Vec<String> = hits.iter().map(|&r| atlas.region_label(r)).collect();
-            assert!(
-                found,
-                "{} ({side:?}, {:?} view, x {x}, y {}) is in {names:?}",
-                site.label, site.view, site.y
-            );
-        }
-    }
+    assert_eq!(
+        sites.len(),
+        65,
+        "62 rows, plus teres major's second site and two new views (G)"
+    );
+    let problems = site_problems(&atlas, &sites, false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
@@ -346,4 +401,57 @@ fn a_search_finds_muscles_by_name_group_and_search_terms() {
     assert_eq!(found("supinat"), vec!["supinator"]);
     assert_eq!(found("").len(), atlas.muscles().len());
     assert!(found("xyzzy").is_empty());
+}
+
+#[test]
+fn superficial_regions_hardly_overlap() {
+    // No two superficial regions of one side and view share more than 2 cm² at 175 cm (G), measured
+    // on a grid of 0.0005 (under 1 mm).
+    let atlas = atlas();
+    let step = 0.0005_f32;
+    let limit = 2.0 / (175.0_f32 * 175.0);
+    let superficial: Vec<usize> = (0..atlas.regions().len())
+        .filter(|&r| {
+            atlas.muscle_of(&atlas.regions()[r]).layer == triggermap::atlas::Layer::Superficial
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for (i, &a) in superficial.iter().enumerate() {
+        for &b in &superficial[i + 1..] {
+            let (ra, rb) = (&atlas.regions()[a], &atlas.regions()[b]);
+            if ra.view != rb.view || ra.side != rb.side || ra.muscle == rb.muscle {
+                continue;
+            }
+            let (ba, bb) = (ra.shape.bounds, rb.shape.bounds);
+            let (x0, x1) = (ba.min_x.max(bb.min_x), ba.max_x.min(bb.max_x));
+            let (y0, y1) = (ba.min_y.max(bb.min_y), ba.max_y.min(bb.max_y));
+            if x0 >= x1 || y0 >= y1 {
+                continue;
+            }
+            let mut shared = 0;
+            let mut y = y0;
+            while y < y1 {
+                let mut x = x0;
+                while x < x1 {
+                    let p = PatientPoint::new(x, y);
+                    if ra.shape.contains(p) && rb.shape.contains(p) {
+                        shared += 1;
+                    }
+                    x += step;
+                }
+                y += step;
+            }
+            let area = shared as f32 * step * step;
+            if area > limit {
+                problems.push(format!(
+                    "{} and {} on {:?} share {:.1} cm²",
+                    atlas.region_label(a),
+                    atlas.region_label(b),
+                    ra.view,
+                    area * 175.0 * 175.0
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
