@@ -44,6 +44,10 @@ fn section_d_sites() -> Vec<ClassicSite> {
     classic_sites(include_str!("fixtures/section-d-sites.tsv"))
 }
 
+fn section_h_sites() -> Vec<ClassicSite> {
+    classic_sites(include_str!("fixtures/section-h-sites.tsv"))
+}
+
 /// Pairs of muscles whose classic sites coincide in the tables (clinical reference G5): at such a
 /// point either muscle may be offered first.
 const SHARED_SITES: [[&str; 2]; 2] = [
@@ -140,14 +144,15 @@ fn every_muscle_of_section_d_is_there_once() {
     assert_eq!(
         counts,
         vec![
+            (Group::HeadJaw, 6),
             (Group::Neck, 9),
-            (Group::ShoulderChest, 9),
-            (Group::Back, 9),
-            (Group::AbdomenPelvis, 1),
-            (Group::Arm, 4),
-            (Group::ForearmHand, 7),
-            (Group::HipThigh, 15),
-            (Group::LegFoot, 8),
+            (Group::ShoulderChest, 10),
+            (Group::Back, 10),
+            (Group::AbdomenPelvis, 3),
+            (Group::Arm, 5),
+            (Group::ForearmHand, 9),
+            (Group::HipThigh, 17),
+            (Group::LegFoot, 13),
         ]
     );
     let catalogue: HashSet<&str> = atlas
@@ -155,7 +160,11 @@ fn every_muscle_of_section_d_is_there_once() {
         .iter()
         .map(|m| m.catalogue.as_str())
         .collect();
-    assert_eq!(catalogue.len(), 62, "each catalogue id (N1..L19) once");
+    assert_eq!(
+        catalogue.len(),
+        atlas.muscles().len(),
+        "each catalogue id (N1..L19, H1.1..) once"
+    );
 }
 
 #[test]
@@ -231,6 +240,15 @@ fn section_d_sites_fall_inside_their_muscle_on_both_sides() {
         65,
         "62 rows, plus teres major's second site and two new views (G)"
     );
+    let problems = site_problems(&atlas, &sites, false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn section_h_sites_fall_inside_their_muscle_on_both_sides() {
+    let atlas = atlas();
+    let sites = section_h_sites();
+    assert_eq!(sites.len(), 36);
     let problems = site_problems(&atlas, &sites, false);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -25,7 +25,7 @@ fn atlas_lists_every_region_with_five_columns() {
     let (code, out, _) = triggermap(&["atlas"]);
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 124, "62 muscles, left and right");
+    assert_eq!(lines.len(), 164, "82 muscles, left and right");
     for line in &lines {
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 5, "{line}");
