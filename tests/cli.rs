@@ -25,13 +25,13 @@ fn atlas_lists_every_region_with_five_columns() {
     let (code, out, _) = triggermap(&["atlas"]);
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 164, "82 muscles, left and right");
+    assert!(lines.len() >= 180, "at least 90 muscles, left and right");
     for line in &lines {
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 5, "{line}");
         assert!(["Left", "Right", "Midline"].contains(&cols[2]), "{line}");
         assert!(
-            cols[3].split(',').all(|v| v == "Front" || v == "Back"),
+            cols[3].is_empty() || cols[3].split(',').all(|v| v == "Front" || v == "Back"),
             "{line}"
         );
         assert!(
@@ -51,6 +51,8 @@ fn atlas_lists_every_region_with_five_columns() {
         );
     }
     assert!(out.contains("upper_trapezius\tUpper trapezius\tLeft\tFront,Back\tNeck"));
+    // A list-only muscle (clinical reference H6) has an empty views column.
+    assert!(out.contains("levator_ani\tLevator ani (pelvic floor)\tRight\t\tAbdomen & pelvis"));
 }
 
 #[test]

@@ -133,7 +133,8 @@ pub struct Muscle {
     pub referred_pain: String,
     /// Its classic trigger-point sites on the patient's left.
     pub sites: Vec<Site>,
-    /// The views it is drawn on.
+    /// The views it is drawn on; empty for a list-only muscle (clinical reference H6), which is
+    /// chartable from the list but has no region.
     pub views: Vec<View>,
     /// Its SNOMED CT body-structure code, only where verified (clinical reference L5).
     pub snomed: Option<String>,
@@ -157,9 +158,14 @@ impl Muscle {
                 .any(|term| term.to_lowercase().contains(&query))
     }
 
-    /// The sides it has regions for.
+    /// The sides it has (regions for, when it is drawn).
     pub fn sides(&self) -> &'static [Side] {
         sides_of(self.laterality)
+    }
+
+    /// Whether it is in the catalogue without being drawn on any view (clinical reference H6).
+    pub fn is_list_only(&self) -> bool {
+        self.views.is_empty()
     }
 }
 

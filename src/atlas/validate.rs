@@ -83,8 +83,13 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
         if muscle.name.trim().is_empty() {
             report(id, "has no display name".to_owned());
         }
-        if muscle.outlines.is_empty() {
-            report(id, "has no outline on any view".to_owned());
+        // A muscle without outlines is list-only (clinical reference H6): chartable from the
+        // list, never drawn, so it can have no site on a diagram either.
+        if muscle.outlines.is_empty() && !muscle.sites.is_empty() {
+            report(
+                id,
+                "has classic sites but no outline: a list-only muscle has no sites".to_owned(),
+            );
         }
         let mut views = HashSet::new();
         let mut shapes = Vec::new();
@@ -136,7 +141,7 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
             let inside = shapes
                 .iter()
                 .any(|(view, shape)| *view == site.view && shape.contains(p));
-            if !inside {
+            if !inside && !muscle.outlines.is_empty() {
                 report(
                     id,
                     format!(
