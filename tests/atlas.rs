@@ -241,7 +241,7 @@ fn section_d_sites_fall_inside_their_muscle_on_both_sides() {
         65,
         "62 rows, plus teres major's second site and two new views (G)"
     );
-    let problems = site_problems(&atlas, &sites, false);
+    let problems = site_problems(&atlas, &sites, true);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -250,7 +250,7 @@ fn section_h_sites_fall_inside_their_muscle_on_both_sides() {
     let atlas = atlas();
     let sites = section_h_sites();
     assert_eq!(sites.len(), 36);
-    let problems = site_problems(&atlas, &sites, false);
+    let problems = site_problems(&atlas, &sites, true);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -279,16 +279,21 @@ fn each_muscles_own_sites_fall_inside_it() {
     }
 }
 
+fn muscle_ids(atlas: &Atlas, hits: &[usize]) -> Vec<String> {
+    hits.iter()
+        .map(|&r| atlas.muscle_of(&atlas.regions()[r]).id.0.clone())
+        .collect()
+}
+
 #[test]
 fn deep_muscles_are_found_under_superficial_ones() {
     let atlas = atlas();
-    // Subscapularis is palpated at the axillary border, where teres/latissimus lie too.
-    let hits = atlas.regions_at(View::Back, PatientPoint::new(0.095, 0.24));
-    let names: Vec<&str> = hits
-        .iter()
-        .map(|&r| atlas.muscle_of(&atlas.regions()[r]).id.as_str())
-        .collect();
-    assert!(names.contains(&"subscapularis"), "{names:?}");
+    // Subscapularis is palpated at the axillary border (0.095, 0.24), where teres and latissimus
+    // lie too. 0.01 medial to its site, beyond the reach of G5, the superficial muscle comes first.
+    let away = PatientPoint::new(0.085, 0.24);
+    let hits = atlas.regions_at(View::Back, away);
+    let names = muscle_ids(&atlas, &hits);
+    assert!(names.contains(&"subscapularis".to_owned()), "{names:?}");
     assert!(
         hits.len() >= 2,
         "a deep muscle is offered beside the superficial one: {names:?}"
@@ -297,8 +302,43 @@ fn deep_muscles_are_found_under_superficial_ones() {
     assert_eq!(
         atlas.muscle_of(first).layer,
         triggermap::atlas::Layer::Superficial,
-        "superficial first"
+        "superficial first: {names:?}"
     );
+    // No deep muscle's site is within reach there, so nothing is promoted.
+    for &r in &hits {
+        let muscle = atlas.muscle_of(&atlas.regions()[r]);
+        for site in muscle.sites.iter().filter(|s| s.view == View::Back) {
+            let d = (site.pos.x - away.x).hypot(site.pos.y - away.y);
+            assert!(
+                muscle.layer == triggermap::atlas::Layer::Superficial
+                    || d > triggermap::atlas::DEEP_SITE_REACH,
+                "{} site {} is {d} away",
+                muscle.id,
+                site.label
+            );
+        }
+    }
+}
+
+#[test]
+fn at_its_own_classic_site_a_deep_muscle_comes_first() {
+    let atlas = atlas();
+    // G5: at the subscapularis site, and up to 0.006 from it, subscapularis is offered first; the
+    // superficial muscles stay in the list.
+    for (x, y) in [(0.095, 0.24), (0.099, 0.244), (-0.095, 0.24)] {
+        let hits = atlas.regions_at(View::Back, PatientPoint::new(x, y));
+        let names = muscle_ids(&atlas, &hits);
+        assert_eq!(names[0], "subscapularis", "at ({x}, {y}): {names:?}");
+        assert!(names.len() >= 2, "{names:?}");
+    }
+    // Where the sites of a deep and a superficial muscle coincide, the superficial one wins the tie.
+    let shared = atlas.regions_at(View::Back, PatientPoint::new(0.05, 0.21));
+    assert_eq!(muscle_ids(&atlas, &shared)[0], "middle_trapezius");
+    // Two sites 0.002 apart (masseter lower site, medial pterygoid): the nearest decides.
+    let masseter = atlas.regions_at(View::Front, PatientPoint::new(0.030, 0.108));
+    assert_eq!(muscle_ids(&atlas, &masseter)[0], "masseter");
+    let pterygoid = atlas.regions_at(View::Front, PatientPoint::new(0.029, 0.110));
+    assert_eq!(muscle_ids(&atlas, &pterygoid)[0], "medial_pterygoid");
 }
 
 #[test]

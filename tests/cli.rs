@@ -79,7 +79,8 @@ fn locate_names_the_patients_side_and_accepts_negative_numbers() {
 
 #[test]
 fn locate_lists_deep_muscles_after_superficial_ones() {
-    let (_, out, _) = triggermap(&["locate", "--view", "back", "0.095", "0.24"]);
+    // 0.01 from the subscapularis site: beyond the reach of the deep-site rule (G5).
+    let (_, out, _) = triggermap(&["locate", "--view", "back", "0.085", "0.24"]);
     let ids: Vec<&str> = out
         .lines()
         .map(|l| l.split('\t').next().unwrap_or(""))
@@ -89,6 +90,21 @@ fn locate_lists_deep_muscles_after_superficial_ones() {
     assert_ne!(
         ids[0], "subscapularis",
         "the deep muscle is not the first candidate"
+    );
+}
+
+#[test]
+fn locate_offers_a_deep_muscle_first_at_its_classic_site() {
+    let (_, out, _) = triggermap(&["locate", "--view", "back", "-0.095", "0.24"]);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("subscapularis\tSubscapularis\tRight"),
+        "{out}"
+    );
+    assert!(
+        lines.next().is_some(),
+        "the superficial muscle is still offered: {out}"
     );
 }
 

@@ -30,6 +30,10 @@ pub const FORMAT_NAME: &str = "triggermap-atlas";
 /// The atlas format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// How near a click must be to a classic site of a deep muscle for that muscle to be offered first:
+/// 0.006 of height, about 1 cm at 175 cm (clinical reference G5).
+pub const DEEP_SITE_REACH: f32 = 0.006;
+
 /// An atlas file as read from disk.
 const ATLAS_FILE: storage::FileKind = storage::FileKind {
     name: "an atlas file",
@@ -374,7 +378,10 @@ impl Atlas {
     }
 
     /// Every region of `view` under `p`, the best candidate first: superficial muscles before
-    /// deep ones, and the smaller (more specific) region first within a layer.
+    /// deep ones, and the smaller (more specific) region first within a layer; except that within
+    /// [`DEEP_SITE_REACH`] of a classic site of a deep muscle under `p` (same view and side), that
+    /// muscle comes first (clinical reference G5). The nearest site decides; on an exact tie with a
+    /// superficial muscle's site, the superficial order stands.
     pub fn regions_at(&self, view: View, p: PatientPoint) -> Vec<RegionIndex> {
         let mut hits: Vec<RegionIndex> = self
             .regions
@@ -390,7 +397,37 @@ impl Atlas {
                 .cmp(&layer(rb))
                 .then(ra.shape.area.total_cmp(&rb.shape.area))
         });
+        if let Some(at) = self.nearest_site_hit(&hits, p) {
+            let region = &self.regions[hits[at]];
+            if self.muscles[region.muscle].layer == Layer::Deep {
+                let deep = hits.remove(at);
+                hits.insert(0, deep);
+            }
+        }
         hits
+    }
+
+    /// The position in `hits` (sorted best first) of the region with a classic site nearest to `p`
+    /// and within [`DEEP_SITE_REACH`]; the earlier region on a tie.
+    fn nearest_site_hit(&self, hits: &[RegionIndex], p: PatientPoint) -> Option<usize> {
+        let mut best: Option<(f32, usize)> = None;
+        for (at, &index) in hits.iter().enumerate() {
+            let region = &self.regions[index];
+            for site in self.muscles[region.muscle].sites.iter() {
+                if site.view != region.view {
+                    continue;
+                }
+                let pos = match region.side {
+                    Side::Right => site.pos.mirrored(),
+                    Side::Left | Side::Midline => site.pos,
+                };
+                let distance = (pos.x - p.x).hypot(pos.y - p.y);
+                if distance <= DEEP_SITE_REACH && best.is_none_or(|(d, _)| distance < d) {
+                    best = Some((distance, at));
+                }
+            }
+        }
+        best.map(|(_, at)| at)
     }
 
     /// The regions of `view` nearest to `p`, nearest first, with their distance to `p`
