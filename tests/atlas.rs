@@ -609,3 +609,85 @@ fn a_muscle_without_outlines_is_accepted_unless_it_has_sites() {
         "{error}"
     );
 }
+
+#[test]
+fn the_landmark_layer_has_the_cues_of_both_views_inside_the_body() {
+    let atlas = atlas();
+    let names =
+        |view: View| -> Vec<&str> { atlas.landmarks_on(view).map(|l| l.name.as_str()).collect() };
+    let front = names(View::Front);
+    for cue in [
+        "eye",
+        "nose",
+        "clavicle",
+        "sternum and xiphoid",
+        "umbilicus",
+        "patella",
+        "medial malleolus",
+    ] {
+        assert!(front.contains(&cue), "front has no {cue}: {front:?}");
+    }
+    let back = names(View::Back);
+    for cue in [
+        "ear",
+        "superior nuchal line (occiput)",
+        "spinous-process line",
+        "scapular spine",
+        "scapula, medial border and inferior angle",
+        "iliac crest",
+        "gluteal fold",
+        "lateral malleolus",
+    ] {
+        assert!(back.contains(&cue), "back has no {cue}: {back:?}");
+    }
+    // Mirrored landmarks come in pairs, one on each side.
+    let clavicles: Vec<_> = atlas
+        .landmarks_on(View::Front)
+        .filter(|l| l.name == "clavicle")
+        .collect();
+    assert_eq!(clavicles.len(), 2);
+    assert!(clavicles[0].points.iter().all(|p| p.x <= 0.0));
+    assert!(clavicles[1].points.iter().all(|p| p.x >= 0.0));
+    for landmark in atlas.landmarks() {
+        assert!(landmark.points.len() >= 2, "{}", landmark.name);
+        if landmark.closed {
+            assert!(
+                landmark.points.len() >= 24,
+                "{} is not smoothed",
+                landmark.name
+            );
+        }
+        for &p in &landmark.points {
+            assert!(p.is_finite());
+            assert!(
+                atlas.inside_body(p)
+                    || atlas
+                        .silhouette()
+                        .iter()
+                        .any(|s| s.distance_to_edge(p) <= 0.0045),
+                "{} leaves the body at {p:?}",
+                landmark.name
+            );
+        }
+    }
+}
+
+#[test]
+fn a_landmark_outside_the_body_is_refused() {
+    let builtin = triggermap::atlas::BUILTIN_ATLAS;
+    let start = builtin.find("    landmarks: [").unwrap();
+    let text = format!(
+        "{}    landmarks: [(name: \"stray\", view: Back, mirrored: false, closed: false, points: [(0.0, 0.3), (0.3, 0.3)])],\n    muscles: [],\n)\n",
+        &builtin[..start]
+    );
+    let error = Atlas::parse(&text, "stray.ron").expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("landmark \"stray\": leaves the body outline"),
+        "{error}"
+    );
+    let without = format!("{}    muscles: [],\n)\n", &builtin[..start]);
+    let atlas = Atlas::parse(&without, "plain.ron").expect("landmarks are optional");
+    assert!(atlas.landmarks().is_empty());
+}

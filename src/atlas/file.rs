@@ -87,6 +87,9 @@ pub(super) struct AtlasFile {
     #[allow(dead_code)]
     pub version: u32,
     pub silhouette: Vec<SilhouettePart>,
+    /// Orientation cues, never hit-tested (clinical reference G4); optional.
+    #[serde(default)]
+    pub landmarks: Vec<LandmarkDef>,
     pub muscles: Vec<MuscleDef>,
 }
 
@@ -112,6 +115,19 @@ pub(super) struct SilhouettePart {
     pub name: String,
     /// Given for the patient's left only and drawn on both sides.
     pub mirrored: bool,
+    pub points: Vec<(f32, f32)>,
+}
+
+/// One landmark line or small outline on one view.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LandmarkDef {
+    pub name: String,
+    pub view: View,
+    /// Given for the patient's left only and drawn on both sides.
+    pub mirrored: bool,
+    /// A small closed outline (smoothed) rather than an open line.
+    pub closed: bool,
     pub points: Vec<(f32, f32)>,
 }
 

@@ -6,9 +6,11 @@
 //! polygon that is drawn and hit-tested, so drawing and clicking always agree.
 
 mod file;
+mod landmarks;
 mod validate;
 
 pub use file::{Group, Laterality, Layer};
+pub use landmarks::Landmark;
 pub use validate::AtlasProblem;
 
 use crate::geometry::{self, Bounds};
@@ -197,6 +199,7 @@ pub struct Atlas {
     muscles: Vec<Muscle>,
     regions: Vec<Region>,
     silhouette: Vec<Shape>,
+    landmarks: Vec<Landmark>,
     by_id: HashMap<MuscleId, usize>,
 }
 
@@ -280,6 +283,8 @@ impl Atlas {
             silhouette.push(Shape::from_control_points(&control));
         }
 
+        let landmarks = landmarks::build(&raw.landmarks);
+
         let mut muscles = Vec::new();
         let mut regions = Vec::new();
         for (index, def) in raw.muscles.into_iter().enumerate() {
@@ -338,6 +343,7 @@ impl Atlas {
             muscles,
             regions,
             silhouette,
+            landmarks,
             by_id,
         }
     }
@@ -355,6 +361,18 @@ impl Atlas {
     /// The silhouette's parts (both sides), the same on both views.
     pub fn silhouette(&self) -> &[Shape] {
         &self.silhouette
+    }
+
+    /// The landmark layer of both views (clinical reference G4): faint lines and small outlines
+    /// in the patient frame, each mirrored one on both sides, drawn under the muscles and never
+    /// hit-tested.
+    pub fn landmarks(&self) -> &[Landmark] {
+        &self.landmarks
+    }
+
+    /// The landmarks drawn on `view`.
+    pub fn landmarks_on(&self, view: View) -> impl Iterator<Item = &Landmark> {
+        self.landmarks.iter().filter(move |l| l.view == view)
     }
 
     /// The muscle with this id.

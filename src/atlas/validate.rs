@@ -2,6 +2,7 @@
 
 use super::Shape;
 use super::file::{AtlasFile, Laterality, to_points};
+use super::landmarks;
 use crate::geometry;
 use crate::model::PatientPoint;
 use std::collections::HashSet;
@@ -10,6 +11,9 @@ use std::fmt;
 /// How far (in fractions of height) an outline may stray past the body outline, or a site sit
 /// from the edge of its muscle, before it counts as outside.
 const TOLERANCE: f32 = 0.002;
+
+/// How far a landmark line may stray past the body outline (a malleolus or an ear at the edge).
+const LANDMARK_MARGIN: f32 = 0.004;
 
 /// The smallest area a muscle outline may have, so that it can be clicked.
 const MIN_AREA: f32 = 0.00002;
@@ -63,6 +67,36 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
         body.iter()
             .any(|s| s.contains(p) || s.distance_to_edge(p) <= TOLERANCE)
     };
+    let near_body = |p: PatientPoint| {
+        body.iter()
+            .any(|s| s.contains(p) || s.distance_to_edge(p) <= LANDMARK_MARGIN)
+    };
+
+    for landmark in &atlas.landmarks {
+        let subject = format!("landmark {:?}", landmark.name);
+        let control = to_points(&landmark.points);
+        if control.len() < 2 || (landmark.closed && control.len() < 3) {
+            report(
+                &subject,
+                format!("has {} points, too few to draw", control.len()),
+            );
+            continue;
+        }
+        if let Some(p) = control.iter().find(|p| !p.is_finite()) {
+            report(
+                &subject,
+                format!("has a point that is not a finite number: {p:?}"),
+            );
+            continue;
+        }
+        let line = landmarks::line_of(landmark.closed, &control);
+        if let Some(p) = line.iter().find(|p| !near_body(**p)) {
+            report(
+                &subject,
+                format!("leaves the body outline near x {:.3}, y {:.3}", p.x, p.y),
+            );
+        }
+    }
 
     let mut ids = HashSet::new();
     for muscle in &atlas.muscles {
