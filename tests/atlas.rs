@@ -186,7 +186,9 @@ fn regions_are_closed_simple_and_inside_the_body() {
         );
         let outside = polygon
             .iter()
-            .filter(|&&p| !atlas.inside_body(p) && !near_body(&atlas, p))
+            .filter(|&&p| {
+                !atlas.inside_body_on(region.view, p) && !near_body(&atlas, region.view, p)
+            })
             .count();
         assert_eq!(
             outside, 0,
@@ -196,10 +198,9 @@ fn regions_are_closed_simple_and_inside_the_body() {
     }
 }
 
-fn near_body(atlas: &Atlas, p: PatientPoint) -> bool {
+fn near_body(atlas: &Atlas, view: View, p: PatientPoint) -> bool {
     atlas
-        .silhouette()
-        .iter()
+        .silhouette_on(view)
         .any(|s| s.distance_to_edge(p) <= 0.0025)
 }
 
@@ -690,4 +691,31 @@ fn a_landmark_outside_the_body_is_refused() {
     let without = format!("{}    muscles: [],\n)\n", &builtin[..start]);
     let atlas = Atlas::parse(&without, "plain.ron").expect("landmarks are optional");
     assert!(atlas.landmarks().is_empty());
+}
+
+#[test]
+fn the_back_view_head_ends_at_the_occiput_without_a_chin() {
+    let atlas = atlas();
+    let vertex = PatientPoint::new(0.0, 0.01);
+    let head_bottom = |view: View| {
+        atlas
+            .silhouette_on(view)
+            .filter(|s| s.contains(vertex))
+            .flat_map(|s| s.polygon.iter().map(|p| p.y))
+            .fold(f32::MIN, f32::max)
+    };
+    assert!(head_bottom(View::Front) > 0.13, "the face ends at the chin");
+    let back = head_bottom(View::Back);
+    assert!((0.1..0.112).contains(&back), "occipital base at {back}");
+    // The two heads are separate parts, each drawn on its own view only.
+    assert_eq!(
+        atlas.silhouette_on(View::Front).count(),
+        atlas.silhouette_on(View::Back).count()
+    );
+    assert_eq!(
+        atlas.silhouette().len(),
+        atlas.silhouette_on(View::Front).count() + 1
+    );
+    // The posterior neck regions start below the back-view head's lowest point or inside the neck.
+    assert!(atlas.inside_body_on(View::Back, PatientPoint::new(0.016, 0.096)));
 }

@@ -113,6 +113,9 @@ impl Enveloped for AtlasFile {
 #[serde(deny_unknown_fields)]
 pub(super) struct SilhouettePart {
     pub name: String,
+    /// The view it belongs to; `None` (the default) for both views.
+    #[serde(default)]
+    pub view: Option<View>,
     /// Given for the patient's left only and drawn on both sides.
     pub mirrored: bool,
     pub points: Vec<(f32, f32)>,

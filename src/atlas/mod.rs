@@ -199,6 +199,8 @@ pub struct Atlas {
     muscles: Vec<Muscle>,
     regions: Vec<Region>,
     silhouette: Vec<Shape>,
+    /// The view of each part of `silhouette`; `None` for both.
+    silhouette_views: Vec<Option<View>>,
     landmarks: Vec<Landmark>,
     by_id: HashMap<MuscleId, usize>,
 }
@@ -274,13 +276,16 @@ impl Atlas {
 
     fn build(raw: file::AtlasFile) -> Atlas {
         let mut silhouette = Vec::new();
+        let mut silhouette_views = Vec::new();
         for part in &raw.silhouette {
             let control = file::to_points(&part.points);
             if part.mirrored {
                 let mirrored: Vec<_> = control.iter().map(|p| p.mirrored()).collect();
                 silhouette.push(Shape::from_control_points(&mirrored));
+                silhouette_views.push(part.view);
             }
             silhouette.push(Shape::from_control_points(&control));
+            silhouette_views.push(part.view);
         }
 
         let landmarks = landmarks::build(&raw.landmarks);
@@ -343,6 +348,7 @@ impl Atlas {
             muscles,
             regions,
             silhouette,
+            silhouette_views,
             landmarks,
             by_id,
         }
@@ -358,9 +364,25 @@ impl Atlas {
         &self.regions
     }
 
-    /// The silhouette's parts (both sides), the same on both views.
+    /// Every part of the silhouette (both sides) of every view. The front and back heads differ
+    /// (no chin from behind); drawn together they look like the front head, so to draw one view
+    /// use [`Atlas::silhouette_on`].
     pub fn silhouette(&self) -> &[Shape] {
         &self.silhouette
+    }
+
+    /// The silhouette's parts (both sides) drawn on `view`.
+    pub fn silhouette_on(&self, view: View) -> impl Iterator<Item = &Shape> {
+        self.silhouette
+            .iter()
+            .zip(&self.silhouette_views)
+            .filter(move |(_, v)| v.is_none_or(|v| v == view))
+            .map(|(shape, _)| shape)
+    }
+
+    /// Whether `p` lies inside the body outline of `view`.
+    pub fn inside_body_on(&self, view: View, p: PatientPoint) -> bool {
+        self.silhouette_on(view).any(|s| s.contains(p))
     }
 
     /// The landmark layer of both views (clinical reference G4): faint lines and small outlines
@@ -390,7 +412,7 @@ impl Atlas {
         self.muscle(id).map_or(id.as_str(), |m| m.name.as_str())
     }
 
-    /// Whether `p` lies inside the body outline.
+    /// Whether `p` lies inside the body outline of some view.
     pub fn inside_body(&self, p: PatientPoint) -> bool {
         self.silhouette.iter().any(|s| s.contains(p))
     }

@@ -4,7 +4,7 @@ use super::Shape;
 use super::file::{AtlasFile, Laterality, to_points};
 use super::landmarks;
 use crate::geometry;
-use crate::model::PatientPoint;
+use crate::model::{PatientPoint, View};
 use std::collections::HashSet;
 use std::fmt;
 
@@ -53,9 +53,9 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
                         .iter()
                         .map(|p| p.mirrored())
                         .collect();
-                    body.push(Shape::from_control_points(&mirrored));
+                    body.push((part.view, Shape::from_control_points(&mirrored)));
                 }
-                body.push(shape);
+                body.push((part.view, shape));
             }
             Err(message) => report(&subject, message),
         }
@@ -63,13 +63,11 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
     if atlas.silhouette.is_empty() {
         report("silhouette", "has no parts".to_owned());
     }
-    let inside_body = |p: PatientPoint| {
+    // Whether `p` is inside the body outline of `view`, or within `margin` of it.
+    let within_body = |view: View, p: PatientPoint, margin: f32| {
         body.iter()
-            .any(|s| s.contains(p) || s.distance_to_edge(p) <= TOLERANCE)
-    };
-    let near_body = |p: PatientPoint| {
-        body.iter()
-            .any(|s| s.contains(p) || s.distance_to_edge(p) <= LANDMARK_MARGIN)
+            .filter(|(v, _)| v.is_none_or(|v| v == view))
+            .any(|(_, s)| s.contains(p) || s.distance_to_edge(p) <= margin)
     };
 
     for landmark in &atlas.landmarks {
@@ -90,7 +88,10 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
             continue;
         }
         let line = landmarks::line_of(landmark.closed, &control);
-        if let Some(p) = line.iter().find(|p| !near_body(**p)) {
+        if let Some(p) = line
+            .iter()
+            .find(|p| !within_body(landmark.view, **p, LANDMARK_MARGIN))
+        {
             report(
                 &subject,
                 format!("leaves the body outline near x {:.3}, y {:.3}", p.x, p.y),
@@ -149,7 +150,11 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
                     ),
                 );
             }
-            if let Some(p) = shape.polygon.iter().find(|p| !inside_body(**p)) {
+            if let Some(p) = shape
+                .polygon
+                .iter()
+                .find(|p| !within_body(outline.view, **p, TOLERANCE))
+            {
                 report(
                     id,
                     format!(
