@@ -719,3 +719,21 @@ fn the_back_view_head_ends_at_the_occiput_without_a_chin() {
     // The posterior neck regions start below the back-view head's lowest point or inside the neck.
     assert!(atlas.inside_body_on(View::Back, PatientPoint::new(0.016, 0.096)));
 }
+
+#[test]
+fn an_atlas_of_version_1_still_loads_and_a_newer_one_is_refused() {
+    let builtin = triggermap::atlas::BUILTIN_ATLAS;
+    assert!(builtin.contains("    version: 2,"));
+    let start = builtin.find("    landmarks: [").unwrap();
+    let version_1 = format!("{}    muscles: [],\n)\n", &builtin[..start])
+        .replace("    version: 2,", "    version: 1,");
+    Atlas::parse(&version_1, "old.ron").expect("version 1 is read");
+    let version_3 = version_1.replace("    version: 1,", "    version: 3,");
+    let error = Atlas::parse(&version_3, "new.ron").expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("version 3 is not one this TriggerMap reads"),
+        "{error}"
+    );
+}

@@ -97,7 +97,7 @@ impl Enveloped for AtlasFile {
     const FORMAT_NAME: &'static str = super::FORMAT_NAME;
 
     fn reads(version: u32) -> bool {
-        version == super::FORMAT_VERSION
+        (1..=super::FORMAT_VERSION).contains(&version)
     }
 
     fn deserialize_version<'de, D: Deserializer<'de>>(

@@ -29,8 +29,10 @@ pub const BUILTIN_ATLAS_NAME: &str = "assets/atlas.ron";
 /// The format name that the first field of an atlas file must carry.
 pub const FORMAT_NAME: &str = "triggermap-atlas";
 
-/// The atlas format version this build reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The atlas format version this build writes into its own atlas and reads. Version 2 added the
+/// landmark layer, per-view silhouette parts, search terms and list-only muscles; version 1 is
+/// read too (it is a subset).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// How near a click must be to a classic site of a deep muscle for that muscle to be offered first:
 /// 0.006 of height, about 1 cm at 175 cm (clinical reference G5).
@@ -260,7 +262,7 @@ impl Atlas {
             }
             Err(EnvelopeError::Version { found }) => {
                 return Err(invalid(format!(
-                    "version {found} is not the supported version {FORMAT_VERSION}"
+                    "version {found} is not one this TriggerMap reads (1 to {FORMAT_VERSION})"
                 )));
             }
         };
