@@ -13,9 +13,9 @@ fn atlas() -> Atlas {
     Atlas::builtin().expect("the built-in atlas loads and validates")
 }
 
-/// A classic site of section D (tests/fixtures/section-d-sites.tsv, copied from the clinical
-/// reference).
-struct SectionDSite {
+/// A classic site of a site table (tests/fixtures/section-d-sites.tsv and section-h-sites.tsv,
+/// copies of the clinical reference's tables).
+struct ClassicSite {
     label: String,
     name_pattern: String,
     view: View,
@@ -23,14 +23,13 @@ struct SectionDSite {
     x: f32,
 }
 
-fn section_d_sites() -> Vec<SectionDSite> {
-    let text = include_str!("fixtures/section-d-sites.tsv");
+fn classic_sites(text: &str) -> Vec<ClassicSite> {
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|line| {
             let cols: Vec<&str> = line.split('\t').collect();
             assert_eq!(cols.len(), 5, "bad TSV line {line:?}");
-            SectionDSite {
+            ClassicSite {
                 label: cols[0].to_owned(),
                 name_pattern: cols[1].to_owned(),
                 view: View::parse(cols[2]).expect("view"),
@@ -39,6 +38,80 @@ fn section_d_sites() -> Vec<SectionDSite> {
             }
         })
         .collect()
+}
+
+fn section_d_sites() -> Vec<ClassicSite> {
+    classic_sites(include_str!("fixtures/section-d-sites.tsv"))
+}
+
+fn section_h_sites() -> Vec<ClassicSite> {
+    classic_sites(include_str!("fixtures/section-h-sites.tsv"))
+}
+
+/// Pairs of muscles whose classic sites coincide in the tables (clinical reference G5): at such a
+/// point either muscle may be offered first.
+const SHARED_SITES: [[&str; 2]; 2] = [
+    ["middle_trapezius", "serratus_posterior_superior"],
+    ["gracilis", "adductor_magnus"],
+];
+
+/// Everything wrong with `sites` on both sides: the row's pattern must name exactly one muscle,
+/// a region of that muscle on that side must be under the site, no region of the other side may
+/// be, and (when `check_first`) that muscle must be the first one offered.
+fn site_problems(atlas: &Atlas, sites: &[ClassicSite], check_first: bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    for site in sites {
+        let pattern = RegexBuilder::new(&site.name_pattern)
+            .case_insensitive(true)
+            .build()
+            .expect("regex");
+        let matching: Vec<&MuscleId> = atlas
+            .muscles()
+            .iter()
+            .filter(|m| pattern.is_match(&m.name))
+            .map(|m| &m.id)
+            .collect();
+        let [muscle] = matching[..] else {
+            problems.push(format!(
+                "{}: pattern {:?} names {matching:?}, not exactly one muscle",
+                site.label, site.name_pattern
+            ));
+            continue;
+        };
+        for side in [Side::Left, Side::Right] {
+            let x = if side == Side::Left { site.x } else { -site.x };
+            let hits = atlas.regions_at(site.view, PatientPoint::new(x, site.y));
+            let names: Vec<String> = hits.iter().map(|&r| atlas.region_label(r)).collect();
+            let where_ = format!(
+                "{} ({side:?}, {:?} view, x {x}, y {})",
+                site.label, site.view, site.y
+            );
+            let is_muscle = |r: usize| {
+                let region = &atlas.regions()[r];
+                region.side == side && atlas.muscle_of(region).id == *muscle
+            };
+            if !hits.iter().any(|&r| is_muscle(r)) {
+                problems.push(format!("{where_}: not in {muscle}, only in {names:?}"));
+            }
+            if hits.iter().any(|&r| atlas.regions()[r].side != side) {
+                problems.push(format!(
+                    "{where_}: a region of the other side is here: {names:?}"
+                ));
+            }
+            if check_first && let Some(&first) = hits.first() {
+                let first_id = atlas.muscle_of(&atlas.regions()[first]).id.as_str();
+                let shared = SHARED_SITES
+                    .iter()
+                    .any(|pair| pair.contains(&first_id) && pair.contains(&muscle.as_str()));
+                if !is_muscle(first) && !shared {
+                    problems.push(format!(
+                        "{where_}: {muscle} is not offered first: {names:?}"
+                    ));
+                }
+            }
+        }
+    }
+    problems
 }
 
 #[test]
@@ -60,22 +133,39 @@ fn every_muscle_of_section_d_is_there_once() {
             "{} has no trigger point text",
             muscle.id
         );
-        assert!(
-            !muscle.sites.is_empty(),
-            "{} has no classic site",
+        assert_eq!(
+            muscle.sites.is_empty(),
+            muscle.is_list_only(),
+            "{}: a drawn muscle has classic sites, a list-only one none",
             muscle.id
         );
     }
-    assert_eq!(per_group.get(&Group::Neck), Some(&9));
-    assert_eq!(per_group.get(&Group::Back), Some(&23));
-    assert_eq!(per_group.get(&Group::Arm), Some(&11));
-    assert_eq!(per_group.get(&Group::Leg), Some(&19));
+    // The nine groups of clinical reference G3 (the old Back group held chest, shoulder and hip).
+    let counts: Vec<(Group, usize)> = per_group.into_iter().collect();
+    assert_eq!(
+        counts,
+        vec![
+            (Group::HeadJaw, 6),
+            (Group::Neck, 9),
+            (Group::ShoulderChest, 11),
+            (Group::Back, 10),
+            (Group::AbdomenPelvis, 6),
+            (Group::Arm, 5),
+            (Group::ForearmHand, 11),
+            (Group::HipThigh, 17),
+            (Group::LegFoot, 17),
+        ]
+    );
     let catalogue: HashSet<&str> = atlas
         .muscles()
         .iter()
         .map(|m| m.catalogue.as_str())
         .collect();
-    assert_eq!(catalogue.len(), 62, "each catalogue id (N1..L19) once");
+    assert_eq!(
+        catalogue.len(),
+        atlas.muscles().len(),
+        "each catalogue id (N1..L19, H1.1..) once"
+    );
 }
 
 #[test]
@@ -96,7 +186,9 @@ fn regions_are_closed_simple_and_inside_the_body() {
         );
         let outside = polygon
             .iter()
-            .filter(|&&p| !atlas.inside_body(p) && !near_body(&atlas, p))
+            .filter(|&&p| {
+                !atlas.inside_body_on(region.view, p) && !near_body(&atlas, region.view, p)
+            })
             .count();
         assert_eq!(
             outside, 0,
@@ -106,10 +198,9 @@ fn regions_are_closed_simple_and_inside_the_body() {
     }
 }
 
-fn near_body(atlas: &Atlas, p: PatientPoint) -> bool {
+fn near_body(atlas: &Atlas, view: View, p: PatientPoint) -> bool {
     atlas
-        .silhouette()
-        .iter()
+        .silhouette_on(view)
         .any(|s| s.distance_to_edge(p) <= 0.0025)
 }
 
@@ -146,27 +237,22 @@ fn every_bilateral_muscle_has_a_mirror_image_on_the_other_side() {
 fn section_d_sites_fall_inside_their_muscle_on_both_sides() {
     let atlas = atlas();
     let sites = section_d_sites();
-    assert_eq!(sites.len(), 62);
-    for site in &sites {
-        let pattern = RegexBuilder::new(&site.name_pattern)
-            .case_insensitive(true)
-            .build()
-            .expect("regex");
-        for side in [Side::Left, Side::Right] {
-            let x = if side == Side::Left { site.x } else { -site.x };
-            let hits = atlas.regions_at(site.view, PatientPoint::new(x, site.y));
-            let found = hits.iter().any(|&r| {
-                let region = &atlas.regions()[r];
-                region.side == side && pattern.is_match(&atlas.muscle_of(region).name)
-            });
-            let names: Vec<String> = hits.iter().map(|&r| atlas.region_label(r)).collect();
-            assert!(
-                found,
-                "{} ({side:?}, {:?} view, x {x}, y {}) is in {names:?}",
-                site.label, site.view, site.y
-            );
-        }
-    }
+    assert_eq!(
+        sites.len(),
+        65,
+        "62 rows, plus teres major's second site and two new views (G)"
+    );
+    let problems = site_problems(&atlas, &sites, true);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn section_h_sites_fall_inside_their_muscle_on_both_sides() {
+    let atlas = atlas();
+    let sites = section_h_sites();
+    assert_eq!(sites.len(), 36);
+    let problems = site_problems(&atlas, &sites, true);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
@@ -194,16 +280,21 @@ fn each_muscles_own_sites_fall_inside_it() {
     }
 }
 
+fn muscle_ids(atlas: &Atlas, hits: &[usize]) -> Vec<String> {
+    hits.iter()
+        .map(|&r| atlas.muscle_of(&atlas.regions()[r]).id.0.clone())
+        .collect()
+}
+
 #[test]
 fn deep_muscles_are_found_under_superficial_ones() {
     let atlas = atlas();
-    // Subscapularis is palpated at the axillary border, where teres/latissimus lie too.
-    let hits = atlas.regions_at(View::Back, PatientPoint::new(0.095, 0.24));
-    let names: Vec<&str> = hits
-        .iter()
-        .map(|&r| atlas.muscle_of(&atlas.regions()[r]).id.as_str())
-        .collect();
-    assert!(names.contains(&"subscapularis"), "{names:?}");
+    // Subscapularis is palpated at the axillary border (0.095, 0.24), where teres and latissimus
+    // lie too. 0.01 medial to its site, beyond the reach of G5, the superficial muscle comes first.
+    let away = PatientPoint::new(0.085, 0.24);
+    let hits = atlas.regions_at(View::Back, away);
+    let names = muscle_ids(&atlas, &hits);
+    assert!(names.contains(&"subscapularis".to_owned()), "{names:?}");
     assert!(
         hits.len() >= 2,
         "a deep muscle is offered beside the superficial one: {names:?}"
@@ -212,8 +303,43 @@ fn deep_muscles_are_found_under_superficial_ones() {
     assert_eq!(
         atlas.muscle_of(first).layer,
         triggermap::atlas::Layer::Superficial,
-        "superficial first"
+        "superficial first: {names:?}"
     );
+    // No deep muscle's site is within reach there, so nothing is promoted.
+    for &r in &hits {
+        let muscle = atlas.muscle_of(&atlas.regions()[r]);
+        for site in muscle.sites.iter().filter(|s| s.view == View::Back) {
+            let d = (site.pos.x - away.x).hypot(site.pos.y - away.y);
+            assert!(
+                muscle.layer == triggermap::atlas::Layer::Superficial
+                    || d > triggermap::atlas::DEEP_SITE_REACH,
+                "{} site {} is {d} away",
+                muscle.id,
+                site.label
+            );
+        }
+    }
+}
+
+#[test]
+fn at_its_own_classic_site_a_deep_muscle_comes_first() {
+    let atlas = atlas();
+    // G5: at the subscapularis site, and up to 0.006 from it, subscapularis is offered first; the
+    // superficial muscles stay in the list.
+    for (x, y) in [(0.095, 0.24), (0.099, 0.244), (-0.095, 0.24)] {
+        let hits = atlas.regions_at(View::Back, PatientPoint::new(x, y));
+        let names = muscle_ids(&atlas, &hits);
+        assert_eq!(names[0], "subscapularis", "at ({x}, {y}): {names:?}");
+        assert!(names.len() >= 2, "{names:?}");
+    }
+    // Where the sites of a deep and a superficial muscle coincide, the superficial one wins the tie.
+    let shared = atlas.regions_at(View::Back, PatientPoint::new(0.05, 0.21));
+    assert_eq!(muscle_ids(&atlas, &shared)[0], "middle_trapezius");
+    // Two sites 0.002 apart (masseter lower site, medial pterygoid): the nearest decides.
+    let masseter = atlas.regions_at(View::Front, PatientPoint::new(0.030, 0.108));
+    assert_eq!(muscle_ids(&atlas, &masseter)[0], "masseter");
+    let pterygoid = atlas.regions_at(View::Front, PatientPoint::new(0.029, 0.110));
+    assert_eq!(muscle_ids(&atlas, &pterygoid)[0], "medial_pterygoid");
 }
 
 #[test]
@@ -304,4 +430,310 @@ fn the_parts_of_one_muscle_share_a_billing_key() {
     assert_eq!(key("lower_trapezius"), "trapezius");
     assert_eq!(key("scm_sternal"), key("scm_clavicular"));
     assert_eq!(key("levator_scapulae"), "levator_scapulae");
+}
+
+#[test]
+fn muscles_are_listed_group_by_group_in_picker_order() {
+    let atlas = atlas();
+    let groups: Vec<Group> = atlas.muscles().iter().map(|m| m.group).collect();
+    assert!(groups.is_sorted(), "muscles out of group order: {groups:?}");
+    assert!(Group::ALL.is_sorted());
+    let id = |id: &str| atlas.muscle(&MuscleId(id.into())).unwrap();
+    assert_eq!(id("pectoralis_major").group.label(), "Shoulder & chest");
+    assert_eq!(id("gluteus_medius").group, Group::HipThigh);
+    assert_eq!(id("iliopsoas").group.label(), "Abdomen & pelvis");
+}
+
+#[test]
+fn a_search_finds_muscles_by_name_group_and_search_terms() {
+    let atlas = atlas();
+    let found = |query: &str| -> Vec<&str> {
+        atlas
+            .muscles()
+            .iter()
+            .filter(|m| m.matches_search(query))
+            .map(|m| m.id.as_str())
+            .collect()
+    };
+    assert!(found("groin").contains(&"iliopsoas"));
+    assert!(found(" HIP ").contains(&"iliopsoas"));
+    assert!(found("hip").contains(&"piriformis"), "by group label");
+    assert_eq!(found("supinat"), vec!["supinator"]);
+    assert_eq!(found("").len(), atlas.muscles().len());
+    assert!(found("xyzzy").is_empty());
+}
+
+#[test]
+fn superficial_regions_hardly_overlap() {
+    // No two superficial regions of one side and view share more than 2 cm² at 175 cm (G), measured
+    // on a grid of 0.0005 (under 1 mm).
+    let atlas = atlas();
+    let step = 0.0005_f32;
+    let limit = 2.0 / (175.0_f32 * 175.0);
+    let superficial: Vec<usize> = (0..atlas.regions().len())
+        .filter(|&r| {
+            atlas.muscle_of(&atlas.regions()[r]).layer == triggermap::atlas::Layer::Superficial
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for (i, &a) in superficial.iter().enumerate() {
+        for &b in &superficial[i + 1..] {
+            let (ra, rb) = (&atlas.regions()[a], &atlas.regions()[b]);
+            if ra.view != rb.view || ra.side != rb.side || ra.muscle == rb.muscle {
+                continue;
+            }
+            let (ba, bb) = (ra.shape.bounds, rb.shape.bounds);
+            let (x0, x1) = (ba.min_x.max(bb.min_x), ba.max_x.min(bb.max_x));
+            let (y0, y1) = (ba.min_y.max(bb.min_y), ba.max_y.min(bb.max_y));
+            if x0 >= x1 || y0 >= y1 {
+                continue;
+            }
+            let mut shared = 0;
+            let mut y = y0;
+            while y < y1 {
+                let mut x = x0;
+                while x < x1 {
+                    let p = PatientPoint::new(x, y);
+                    if ra.shape.contains(p) && rb.shape.contains(p) {
+                        shared += 1;
+                    }
+                    x += step;
+                }
+                y += step;
+            }
+            let area = shared as f32 * step * step;
+            if area > limit {
+                problems.push(format!(
+                    "{} and {} on {:?} share {:.1} cm²",
+                    atlas.region_label(a),
+                    atlas.region_label(b),
+                    ra.view,
+                    area * 175.0 * 175.0
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn at_least_90_muscles_each_on_the_left_and_the_right() {
+    let atlas = atlas();
+    assert!(atlas.muscles().len() >= 90, "{}", atlas.muscles().len());
+    for muscle in atlas.muscles() {
+        assert_eq!(muscle.sides(), [Side::Left, Side::Right], "{}", muscle.id);
+        for &view in &muscle.views {
+            for side in [Side::Left, Side::Right] {
+                assert!(
+                    atlas.region_of(&muscle.id, side, view).is_some(),
+                    "{} has no {side:?} region on {view:?}",
+                    muscle.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn list_only_muscles_are_in_the_catalogue_without_regions() {
+    let atlas = atlas();
+    let list_only: Vec<&str> = atlas
+        .muscles()
+        .iter()
+        .filter(|m| m.is_list_only())
+        .map(|m| m.id.as_str())
+        .collect();
+    for id in [
+        "levator_ani",
+        "coccygeus",
+        "obturator_internus_pelvic",
+        "flexor_digitorum_brevis",
+        "quadratus_plantae",
+        "adductor_hallucis",
+        "flexor_hallucis_brevis",
+    ] {
+        assert!(
+            list_only.contains(&id),
+            "{id} is not list-only: {list_only:?}"
+        );
+        let muscle = atlas.muscle(&MuscleId(id.into())).unwrap();
+        assert!(muscle.views.is_empty() && muscle.sites.is_empty());
+        assert!(!muscle.referred_pain.is_empty());
+        for view in [View::Front, View::Back] {
+            for side in [Side::Left, Side::Right] {
+                assert_eq!(atlas.region_of(&muscle.id, side, view), None);
+            }
+        }
+    }
+    let index = atlas
+        .muscles()
+        .iter()
+        .position(|m| m.id.as_str() == "levator_ani")
+        .unwrap();
+    assert!(atlas.regions().iter().all(|r| r.muscle != index));
+    let found: Vec<&str> = atlas
+        .muscles()
+        .iter()
+        .filter(|m| m.matches_search("pelvic floor"))
+        .map(|m| m.id.as_str())
+        .collect();
+    assert!(found.contains(&"coccygeus"), "{found:?}");
+}
+
+/// A one-muscle atlas around the built-in silhouette, for validator tests.
+fn atlas_with_muscle(muscle: &str) -> String {
+    let builtin = triggermap::atlas::BUILTIN_ATLAS;
+    let start = builtin.find("    muscles: [").unwrap();
+    format!("{}    muscles: [{muscle}],\n)\n", &builtin[..start])
+}
+
+#[test]
+fn a_muscle_without_outlines_is_accepted_unless_it_has_sites() {
+    let list_only = r#"(id: "quadratus_plantae", name: "Quadratus plantae", catalogue: "H6.5",
+        group: LegFoot, layer: Deep, trigger_points: "Sole.", referred_pain: "Heel.",
+        sites: [], outlines: [])"#;
+    let atlas = Atlas::parse(&atlas_with_muscle(list_only), "one.ron").expect("accepted");
+    assert_eq!(atlas.muscles().len(), 1);
+    assert!(atlas.regions().is_empty());
+    assert!(atlas.muscles()[0].is_list_only());
+
+    let with_site = list_only.replace(
+        "sites: []",
+        r#"sites: [(label: "Heel", view: Front, x: 0.04, y: 0.98)]"#,
+    );
+    let error = Atlas::parse(&atlas_with_muscle(&with_site), "one.ron")
+        .expect_err("a site needs an outline");
+    assert!(
+        error
+            .to_string()
+            .contains("quadratus_plantae: has classic sites but no outline"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_landmark_layer_has_the_cues_of_both_views_inside_the_body() {
+    let atlas = atlas();
+    let names =
+        |view: View| -> Vec<&str> { atlas.landmarks_on(view).map(|l| l.name.as_str()).collect() };
+    let front = names(View::Front);
+    for cue in [
+        "eye",
+        "nose",
+        "clavicle",
+        "sternum and xiphoid",
+        "umbilicus",
+        "patella",
+        "medial malleolus",
+    ] {
+        assert!(front.contains(&cue), "front has no {cue}: {front:?}");
+    }
+    let back = names(View::Back);
+    for cue in [
+        "ear",
+        "superior nuchal line (occiput)",
+        "spinous-process line",
+        "scapular spine",
+        "scapula, medial border and inferior angle",
+        "iliac crest",
+        "gluteal fold",
+        "lateral malleolus",
+    ] {
+        assert!(back.contains(&cue), "back has no {cue}: {back:?}");
+    }
+    // Mirrored landmarks come in pairs, one on each side.
+    let clavicles: Vec<_> = atlas
+        .landmarks_on(View::Front)
+        .filter(|l| l.name == "clavicle")
+        .collect();
+    assert_eq!(clavicles.len(), 2);
+    assert!(clavicles[0].points.iter().all(|p| p.x <= 0.0));
+    assert!(clavicles[1].points.iter().all(|p| p.x >= 0.0));
+    for landmark in atlas.landmarks() {
+        assert!(landmark.points.len() >= 2, "{}", landmark.name);
+        if landmark.closed {
+            assert!(
+                landmark.points.len() >= 24,
+                "{} is not smoothed",
+                landmark.name
+            );
+        }
+        for &p in &landmark.points {
+            assert!(p.is_finite());
+            assert!(
+                atlas.inside_body(p)
+                    || atlas
+                        .silhouette()
+                        .iter()
+                        .any(|s| s.distance_to_edge(p) <= 0.0045),
+                "{} leaves the body at {p:?}",
+                landmark.name
+            );
+        }
+    }
+}
+
+#[test]
+fn a_landmark_outside_the_body_is_refused() {
+    let builtin = triggermap::atlas::BUILTIN_ATLAS;
+    let start = builtin.find("    landmarks: [").unwrap();
+    let text = format!(
+        "{}    landmarks: [(name: \"stray\", view: Back, mirrored: false, closed: false, points: [(0.0, 0.3), (0.3, 0.3)])],\n    muscles: [],\n)\n",
+        &builtin[..start]
+    );
+    let error = Atlas::parse(&text, "stray.ron").expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("landmark \"stray\": leaves the body outline"),
+        "{error}"
+    );
+    let without = format!("{}    muscles: [],\n)\n", &builtin[..start]);
+    let atlas = Atlas::parse(&without, "plain.ron").expect("landmarks are optional");
+    assert!(atlas.landmarks().is_empty());
+}
+
+#[test]
+fn the_back_view_head_ends_at_the_occiput_without_a_chin() {
+    let atlas = atlas();
+    let vertex = PatientPoint::new(0.0, 0.01);
+    let head_bottom = |view: View| {
+        atlas
+            .silhouette_on(view)
+            .filter(|s| s.contains(vertex))
+            .flat_map(|s| s.polygon.iter().map(|p| p.y))
+            .fold(f32::MIN, f32::max)
+    };
+    assert!(head_bottom(View::Front) > 0.13, "the face ends at the chin");
+    let back = head_bottom(View::Back);
+    assert!((0.1..0.112).contains(&back), "occipital base at {back}");
+    // The two heads are separate parts, each drawn on its own view only.
+    assert_eq!(
+        atlas.silhouette_on(View::Front).count(),
+        atlas.silhouette_on(View::Back).count()
+    );
+    assert_eq!(
+        atlas.silhouette().len(),
+        atlas.silhouette_on(View::Front).count() + 1
+    );
+    // The posterior neck regions start below the back-view head's lowest point or inside the neck.
+    assert!(atlas.inside_body_on(View::Back, PatientPoint::new(0.016, 0.096)));
+}
+
+#[test]
+fn an_atlas_of_version_1_still_loads_and_a_newer_one_is_refused() {
+    let builtin = triggermap::atlas::BUILTIN_ATLAS;
+    assert!(builtin.contains("    version: 2,"));
+    let start = builtin.find("    landmarks: [").unwrap();
+    let version_1 = format!("{}    muscles: [],\n)\n", &builtin[..start])
+        .replace("    version: 2,", "    version: 1,");
+    Atlas::parse(&version_1, "old.ron").expect("version 1 is read");
+    let version_3 = version_1.replace("    version: 1,", "    version: 3,");
+    let error = Atlas::parse(&version_3, "new.ron").expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("version 3 is not one this TriggerMap reads"),
+        "{error}"
+    );
 }

@@ -5,27 +5,55 @@ use crate::model::View;
 use crate::storage::envelope::Enveloped;
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// The body region a muscle is listed under.
+/// The body region a muscle is listed under in the picker (clinical reference G3), in picker order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Group {
+    /// Head and jaw: temporalis, masseter, pterygoids, digastric, occipitofrontalis.
+    HeadJaw,
     /// Neck.
     Neck,
-    /// Back, shoulder girdle and gluteal.
+    /// Shoulder girdle (rotator cuff, deltoid) and chest wall.
+    ShoulderChest,
+    /// Back: interscapular, thoracic and lumbar muscles.
     Back,
-    /// Arm and forearm.
+    /// Abdominal wall, iliopsoas and pelvic floor.
+    AbdomenPelvis,
+    /// Upper arm.
     Arm,
-    /// Hip, thigh and leg.
-    Leg,
+    /// Forearm and hand.
+    ForearmHand,
+    /// Gluteal region, hip and thigh.
+    HipThigh,
+    /// Leg (below the knee) and foot.
+    LegFoot,
 }
 
 impl Group {
-    /// "Neck", "Back", "Arm" or "Leg".
+    /// Every group, in picker order.
+    pub const ALL: [Group; 9] = [
+        Group::HeadJaw,
+        Group::Neck,
+        Group::ShoulderChest,
+        Group::Back,
+        Group::AbdomenPelvis,
+        Group::Arm,
+        Group::ForearmHand,
+        Group::HipThigh,
+        Group::LegFoot,
+    ];
+
+    /// The label shown in the picker, e.g. "Shoulder & chest".
     pub fn label(self) -> &'static str {
         match self {
+            Group::HeadJaw => "Head & jaw",
             Group::Neck => "Neck",
+            Group::ShoulderChest => "Shoulder & chest",
             Group::Back => "Back",
+            Group::AbdomenPelvis => "Abdomen & pelvis",
             Group::Arm => "Arm",
-            Group::Leg => "Leg",
+            Group::ForearmHand => "Forearm & hand",
+            Group::HipThigh => "Hip & thigh",
+            Group::LegFoot => "Leg & foot",
         }
     }
 }
@@ -59,6 +87,9 @@ pub(super) struct AtlasFile {
     #[allow(dead_code)]
     pub version: u32,
     pub silhouette: Vec<SilhouettePart>,
+    /// Orientation cues, never hit-tested (clinical reference G4); optional.
+    #[serde(default)]
+    pub landmarks: Vec<LandmarkDef>,
     pub muscles: Vec<MuscleDef>,
 }
 
@@ -66,7 +97,7 @@ impl Enveloped for AtlasFile {
     const FORMAT_NAME: &'static str = super::FORMAT_NAME;
 
     fn reads(version: u32) -> bool {
-        version == super::FORMAT_VERSION
+        (1..=super::FORMAT_VERSION).contains(&version)
     }
 
     fn deserialize_version<'de, D: Deserializer<'de>>(
@@ -82,8 +113,24 @@ impl Enveloped for AtlasFile {
 #[serde(deny_unknown_fields)]
 pub(super) struct SilhouettePart {
     pub name: String,
+    /// The view it belongs to; `None` (the default) for both views.
+    #[serde(default)]
+    pub view: Option<View>,
     /// Given for the patient's left only and drawn on both sides.
     pub mirrored: bool,
+    pub points: Vec<(f32, f32)>,
+}
+
+/// One landmark line or small outline on one view.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LandmarkDef {
+    pub name: String,
+    pub view: View,
+    /// Given for the patient's left only and drawn on both sides.
+    pub mirrored: bool,
+    /// A small closed outline (smoothed) rather than an open line.
+    pub closed: bool,
     pub points: Vec<(f32, f32)>,
 }
 
@@ -106,6 +153,9 @@ pub(super) struct MuscleDef {
     /// The muscle it is counted as for procedure coding, when not itself (upper trapezius -> trapezius).
     #[serde(default)]
     pub billing: Option<String>,
+    /// Further words the picker's search finds it by ("groin" for iliopsoas).
+    #[serde(default)]
+    pub search_terms: Vec<String>,
     pub sites: Vec<SiteDef>,
     pub outlines: Vec<OutlineDef>,
 }

@@ -6,9 +6,11 @@
 //! polygon that is drawn and hit-tested, so drawing and clicking always agree.
 
 mod file;
+mod landmarks;
 mod validate;
 
 pub use file::{Group, Laterality, Layer};
+pub use landmarks::Landmark;
 pub use validate::AtlasProblem;
 
 use crate::geometry::{self, Bounds};
@@ -27,8 +29,14 @@ pub const BUILTIN_ATLAS_NAME: &str = "assets/atlas.ron";
 /// The format name that the first field of an atlas file must carry.
 pub const FORMAT_NAME: &str = "triggermap-atlas";
 
-/// The atlas format version this build reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The atlas format version this build writes into its own atlas and reads. Version 2 added the
+/// landmark layer, per-view silhouette parts, search terms and list-only muscles; version 1 is
+/// read too (it is a subset).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// How near a click must be to a classic site of a deep muscle for that muscle to be offered first:
+/// 0.006 of height, about 1 cm at 175 cm (clinical reference G5).
+pub const DEEP_SITE_REACH: f32 = 0.006;
 
 /// An atlas file as read from disk.
 const ATLAS_FILE: storage::FileKind = storage::FileKind {
@@ -133,18 +141,39 @@ pub struct Muscle {
     pub referred_pain: String,
     /// Its classic trigger-point sites on the patient's left.
     pub sites: Vec<Site>,
-    /// The views it is drawn on.
+    /// The views it is drawn on; empty for a list-only muscle (clinical reference H6), which is
+    /// chartable from the list but has no region.
     pub views: Vec<View>,
     /// Its SNOMED CT body-structure code, only where verified (clinical reference L5).
     pub snomed: Option<String>,
     /// The anatomical muscle it is counted as for procedure coding (`trapezius` for its three parts).
     pub billing_key: String,
+    /// Further words it is found by in a search, besides its name and group ("groin" for iliopsoas).
+    pub search_terms: Vec<String>,
 }
 
 impl Muscle {
-    /// The sides it has regions for.
+    /// Whether a picker search for `query` finds it: the query (case-insensitive, trimmed) is part of
+    /// its name, its group's label or one of its search terms. An empty query finds every muscle.
+    pub fn matches_search(&self, query: &str) -> bool {
+        let query = query.trim().to_lowercase();
+        query.is_empty()
+            || self.name.to_lowercase().contains(&query)
+            || self.group.label().to_lowercase().contains(&query)
+            || self
+                .search_terms
+                .iter()
+                .any(|term| term.to_lowercase().contains(&query))
+    }
+
+    /// The sides it has (regions for, when it is drawn).
     pub fn sides(&self) -> &'static [Side] {
         sides_of(self.laterality)
+    }
+
+    /// Whether it is in the catalogue without being drawn on any view (clinical reference H6).
+    pub fn is_list_only(&self) -> bool {
+        self.views.is_empty()
     }
 }
 
@@ -172,6 +201,9 @@ pub struct Atlas {
     muscles: Vec<Muscle>,
     regions: Vec<Region>,
     silhouette: Vec<Shape>,
+    /// The view of each part of `silhouette`; `None` for both.
+    silhouette_views: Vec<Option<View>>,
+    landmarks: Vec<Landmark>,
     by_id: HashMap<MuscleId, usize>,
 }
 
@@ -230,7 +262,7 @@ impl Atlas {
             }
             Err(EnvelopeError::Version { found }) => {
                 return Err(invalid(format!(
-                    "version {found} is not the supported version {FORMAT_VERSION}"
+                    "version {found} is not one this TriggerMap reads (1 to {FORMAT_VERSION})"
                 )));
             }
         };
@@ -246,14 +278,19 @@ impl Atlas {
 
     fn build(raw: file::AtlasFile) -> Atlas {
         let mut silhouette = Vec::new();
+        let mut silhouette_views = Vec::new();
         for part in &raw.silhouette {
             let control = file::to_points(&part.points);
             if part.mirrored {
                 let mirrored: Vec<_> = control.iter().map(|p| p.mirrored()).collect();
                 silhouette.push(Shape::from_control_points(&mirrored));
+                silhouette_views.push(part.view);
             }
             silhouette.push(Shape::from_control_points(&control));
+            silhouette_views.push(part.view);
         }
+
+        let landmarks = landmarks::build(&raw.landmarks);
 
         let mut muscles = Vec::new();
         let mut regions = Vec::new();
@@ -291,6 +328,7 @@ impl Atlas {
                 referred_pain: def.referred_pain,
                 snomed: def.snomed,
                 billing_key,
+                search_terms: def.search_terms,
                 sites: def
                     .sites
                     .into_iter()
@@ -312,6 +350,8 @@ impl Atlas {
             muscles,
             regions,
             silhouette,
+            silhouette_views,
+            landmarks,
             by_id,
         }
     }
@@ -326,9 +366,37 @@ impl Atlas {
         &self.regions
     }
 
-    /// The silhouette's parts (both sides), the same on both views.
+    /// Every part of the silhouette (both sides) of every view. The front and back heads differ
+    /// (no chin from behind); drawn together they look like the front head, so to draw one view
+    /// use [`Atlas::silhouette_on`].
     pub fn silhouette(&self) -> &[Shape] {
         &self.silhouette
+    }
+
+    /// The silhouette's parts (both sides) drawn on `view`.
+    pub fn silhouette_on(&self, view: View) -> impl Iterator<Item = &Shape> {
+        self.silhouette
+            .iter()
+            .zip(&self.silhouette_views)
+            .filter(move |(_, v)| v.is_none_or(|v| v == view))
+            .map(|(shape, _)| shape)
+    }
+
+    /// Whether `p` lies inside the body outline of `view`.
+    pub fn inside_body_on(&self, view: View, p: PatientPoint) -> bool {
+        self.silhouette_on(view).any(|s| s.contains(p))
+    }
+
+    /// The landmark layer of both views (clinical reference G4): faint lines and small outlines
+    /// in the patient frame, each mirrored one on both sides, drawn under the muscles and never
+    /// hit-tested.
+    pub fn landmarks(&self) -> &[Landmark] {
+        &self.landmarks
+    }
+
+    /// The landmarks drawn on `view`.
+    pub fn landmarks_on(&self, view: View) -> impl Iterator<Item = &Landmark> {
+        self.landmarks.iter().filter(move |l| l.view == view)
     }
 
     /// The muscle with this id.
@@ -346,13 +414,16 @@ impl Atlas {
         self.muscle(id).map_or(id.as_str(), |m| m.name.as_str())
     }
 
-    /// Whether `p` lies inside the body outline.
+    /// Whether `p` lies inside the body outline of some view.
     pub fn inside_body(&self, p: PatientPoint) -> bool {
         self.silhouette.iter().any(|s| s.contains(p))
     }
 
     /// Every region of `view` under `p`, the best candidate first: superficial muscles before
-    /// deep ones, and the smaller (more specific) region first within a layer.
+    /// deep ones, and the smaller (more specific) region first within a layer; except that within
+    /// [`DEEP_SITE_REACH`] of a classic site of a deep muscle under `p` (same view and side), that
+    /// muscle comes first (clinical reference G5). The nearest site decides; on an exact tie with a
+    /// superficial muscle's site, the superficial order stands.
     pub fn regions_at(&self, view: View, p: PatientPoint) -> Vec<RegionIndex> {
         let mut hits: Vec<RegionIndex> = self
             .regions
@@ -368,7 +439,37 @@ impl Atlas {
                 .cmp(&layer(rb))
                 .then(ra.shape.area.total_cmp(&rb.shape.area))
         });
+        if let Some(at) = self.nearest_site_hit(&hits, p) {
+            let region = &self.regions[hits[at]];
+            if self.muscles[region.muscle].layer == Layer::Deep {
+                let deep = hits.remove(at);
+                hits.insert(0, deep);
+            }
+        }
         hits
+    }
+
+    /// The position in `hits` (sorted best first) of the region with a classic site nearest to `p`
+    /// and within [`DEEP_SITE_REACH`]; the earlier region on a tie.
+    fn nearest_site_hit(&self, hits: &[RegionIndex], p: PatientPoint) -> Option<usize> {
+        let mut best: Option<(f32, usize)> = None;
+        for (at, &index) in hits.iter().enumerate() {
+            let region = &self.regions[index];
+            for site in self.muscles[region.muscle].sites.iter() {
+                if site.view != region.view {
+                    continue;
+                }
+                let pos = match region.side {
+                    Side::Right => site.pos.mirrored(),
+                    Side::Left | Side::Midline => site.pos,
+                };
+                let distance = (pos.x - p.x).hypot(pos.y - p.y);
+                if distance <= DEEP_SITE_REACH && best.is_none_or(|(d, _)| distance < d) {
+                    best = Some((distance, at));
+                }
+            }
+        }
+        best.map(|(_, at)| at)
     }
 
     /// The regions of `view` nearest to `p`, nearest first, with their distance to `p`

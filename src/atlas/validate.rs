@@ -2,14 +2,18 @@
 
 use super::Shape;
 use super::file::{AtlasFile, Laterality, to_points};
+use super::landmarks;
 use crate::geometry;
-use crate::model::PatientPoint;
+use crate::model::{PatientPoint, View};
 use std::collections::HashSet;
 use std::fmt;
 
 /// How far (in fractions of height) an outline may stray past the body outline, or a site sit
 /// from the edge of its muscle, before it counts as outside.
 const TOLERANCE: f32 = 0.002;
+
+/// How far a landmark line may stray past the body outline (a malleolus or an ear at the edge).
+const LANDMARK_MARGIN: f32 = 0.004;
 
 /// The smallest area a muscle outline may have, so that it can be clicked.
 const MIN_AREA: f32 = 0.00002;
@@ -49,9 +53,9 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
                         .iter()
                         .map(|p| p.mirrored())
                         .collect();
-                    body.push(Shape::from_control_points(&mirrored));
+                    body.push((part.view, Shape::from_control_points(&mirrored)));
                 }
-                body.push(shape);
+                body.push((part.view, shape));
             }
             Err(message) => report(&subject, message),
         }
@@ -59,10 +63,41 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
     if atlas.silhouette.is_empty() {
         report("silhouette", "has no parts".to_owned());
     }
-    let inside_body = |p: PatientPoint| {
+    // Whether `p` is inside the body outline of `view`, or within `margin` of it.
+    let within_body = |view: View, p: PatientPoint, margin: f32| {
         body.iter()
-            .any(|s| s.contains(p) || s.distance_to_edge(p) <= TOLERANCE)
+            .filter(|(v, _)| v.is_none_or(|v| v == view))
+            .any(|(_, s)| s.contains(p) || s.distance_to_edge(p) <= margin)
     };
+
+    for landmark in &atlas.landmarks {
+        let subject = format!("landmark {:?}", landmark.name);
+        let control = to_points(&landmark.points);
+        if control.len() < 2 || (landmark.closed && control.len() < 3) {
+            report(
+                &subject,
+                format!("has {} points, too few to draw", control.len()),
+            );
+            continue;
+        }
+        if let Some(p) = control.iter().find(|p| !p.is_finite()) {
+            report(
+                &subject,
+                format!("has a point that is not a finite number: {p:?}"),
+            );
+            continue;
+        }
+        let line = landmarks::line_of(landmark.closed, &control);
+        if let Some(p) = line
+            .iter()
+            .find(|p| !within_body(landmark.view, **p, LANDMARK_MARGIN))
+        {
+            report(
+                &subject,
+                format!("leaves the body outline near x {:.3}, y {:.3}", p.x, p.y),
+            );
+        }
+    }
 
     let mut ids = HashSet::new();
     for muscle in &atlas.muscles {
@@ -83,8 +118,13 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
         if muscle.name.trim().is_empty() {
             report(id, "has no display name".to_owned());
         }
-        if muscle.outlines.is_empty() {
-            report(id, "has no outline on any view".to_owned());
+        // A muscle without outlines is list-only (clinical reference H6): chartable from the
+        // list, never drawn, so it can have no site on a diagram either.
+        if muscle.outlines.is_empty() && !muscle.sites.is_empty() {
+            report(
+                id,
+                "has classic sites but no outline: a list-only muscle has no sites".to_owned(),
+            );
         }
         let mut views = HashSet::new();
         let mut shapes = Vec::new();
@@ -110,7 +150,11 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
                     ),
                 );
             }
-            if let Some(p) = shape.polygon.iter().find(|p| !inside_body(**p)) {
+            if let Some(p) = shape
+                .polygon
+                .iter()
+                .find(|p| !within_body(outline.view, **p, TOLERANCE))
+            {
                 report(
                     id,
                     format!(
@@ -136,7 +180,7 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
             let inside = shapes
                 .iter()
                 .any(|(view, shape)| *view == site.view && shape.contains(p));
-            if !inside {
+            if !inside && !muscle.outlines.is_empty() {
                 report(
                     id,
                     format!(
