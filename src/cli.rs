@@ -143,8 +143,14 @@ pub fn recovery(atlas: &Atlas, out: &mut dyn Write) -> std::io::Result<i32> {
 /// `triggermap atlas`: every region, one per line: id, display name, side, views, group.
 pub fn atlas(atlas: &Atlas, out: &mut dyn Write) -> std::io::Result<i32> {
     for muscle in atlas.muscles() {
-        let views: Vec<&str> = muscle.views.iter().map(|v| v.label()).collect();
         for side in muscle.sides() {
+            // Each profile shows one side: the left profile lists with the left muscle only.
+            let views: Vec<&str> = muscle
+                .views
+                .iter()
+                .filter(|v| v.profile_side().is_none_or(|s| s == *side))
+                .map(|v| v.label())
+                .collect();
             writeln!(
                 out,
                 "{}\t{}\t{}\t{}\t{}",
@@ -159,7 +165,7 @@ pub fn atlas(atlas: &Atlas, out: &mut dyn Write) -> std::io::Result<i32> {
     Ok(EXIT_OK)
 }
 
-/// `triggermap locate --view front|back X Y`: the regions at that patient-frame point, best
+/// `triggermap locate --view VIEW X Y` (on the atlas of one figure): the regions at that point, best
 /// candidate first, one per line (id, display name, side), or `none`.
 pub fn locate(
     atlas: &Atlas,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use triggermap::atlas::Atlas;
 use triggermap::cli;
 use triggermap::history::table::VisitColumns;
-use triggermap::model::View;
+use triggermap::model::{Figure, View};
 
 /// Chart myofascial trigger points on anatomical body maps.
 #[derive(Parser)]
@@ -33,10 +33,14 @@ enum Command {
     Recovery,
     /// Name the regions at a point of the patient frame.
     Locate {
-        /// front or back.
+        /// front, back, left-profile or right-profile.
         #[arg(long, value_parser = parse_view)]
         view: View,
-        /// Distance from the midline as a fraction of height, + toward the patient's left.
+        /// The body figure: male (the default) or female.
+        #[arg(long, value_parser = parse_figure, default_value = "male")]
+        figure: Figure,
+        /// Distance from the midline as a fraction of height, + toward the patient's left; on a
+        /// profile, the distance in front of the ear, + toward the face.
         #[arg(allow_negative_numbers = true)]
         x: f32,
         /// Fraction of height from the vertex (0) to the sole (1).
@@ -81,7 +85,13 @@ enum Command {
 }
 
 fn parse_view(text: &str) -> Result<View, String> {
-    View::parse(text).ok_or_else(|| format!("{text:?} is not a view: use front or back"))
+    View::parse(text).ok_or_else(|| {
+        format!("{text:?} is not a view: use front, back, left-profile or right-profile")
+    })
+}
+
+fn parse_figure(text: &str) -> Result<Figure, String> {
+    Figure::parse(text).ok_or_else(|| format!("{text:?} is not a figure: use male or female"))
 }
 
 /// Starts the charting app, optionally opening `file`.
@@ -121,7 +131,9 @@ fn main() -> ExitCode {
         Some(Command::Check { files }) => cli::check(&files, &atlas, &mut out),
         Some(Command::Atlas) => cli::atlas(&atlas, &mut out),
         Some(Command::Recovery) => cli::recovery(&atlas, &mut out),
-        Some(Command::Locate { view, x, y }) => cli::locate(&atlas, view, x, y, &mut out),
+        Some(Command::Locate { view, figure, x, y }) => {
+            cli::locate(&atlas.for_figure(figure), view, x, y, &mut out)
+        }
         Some(Command::History { folder, last, all }) => {
             let columns = match (all, last) {
                 (true, _) => VisitColumns::All,

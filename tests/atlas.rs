@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use triggermap::atlas::{Atlas, Group, Laterality};
 use triggermap::geometry;
 use triggermap::model::PatientPoint;
-use triggermap::model::{MuscleId, Side, View};
+use triggermap::model::{Figure, MuscleId, Side, View};
 
 fn atlas() -> Atlas {
     Atlas::builtin().expect("the built-in atlas loads and validates")
@@ -210,6 +210,17 @@ fn every_bilateral_muscle_has_a_mirror_image_on_the_other_side() {
     for muscle in atlas.muscles() {
         assert_eq!(muscle.laterality, Laterality::Bilateral, "{}", muscle.id);
         for &view in &muscle.views {
+            // A profile shows one side: its own, by construction.
+            if let Some(side) = view.profile_side() {
+                assert!(atlas.region_of(&muscle.id, side, view).is_some());
+                assert!(
+                    atlas.region_of(&muscle.id, side.mirror(), view).is_none(),
+                    "{} has a {:?} region on the {view:?}",
+                    muscle.id,
+                    side.mirror()
+                );
+                continue;
+            }
             let left = atlas.region_of(&muscle.id, Side::Left, view).expect("left");
             let right = atlas
                 .region_of(&muscle.id, Side::Right, view)
@@ -261,13 +272,14 @@ fn each_muscles_own_sites_fall_inside_it() {
     for muscle in atlas.muscles() {
         for site in &muscle.sites {
             for side in muscle.sides() {
-                let pos = if *side == Side::Right {
-                    site.pos.mirrored()
-                } else {
-                    site.pos
+                // A profile site holds on both profiles at the same coordinates.
+                let (view, pos) = match (site.view.is_body(), *side) {
+                    (true, Side::Right) => (site.view, site.pos.mirrored()),
+                    (false, Side::Right) => (View::RightProfile, site.pos),
+                    _ => (site.view, site.pos),
                 };
                 let region = atlas
-                    .region_of(&muscle.id, *side, site.view)
+                    .region_of(&muscle.id, *side, view)
                     .expect("region on the site's view");
                 assert!(
                     atlas.regions()[region].shape.contains(pos),
@@ -466,8 +478,19 @@ fn a_search_finds_muscles_by_name_group_and_search_terms() {
 #[test]
 fn superficial_regions_hardly_overlap() {
     // No two superficial regions of one side and view share more than 2 cm² at 175 cm (G), measured
-    // on a grid of 0.0005 (under 1 mm).
-    let atlas = atlas();
+    // on a grid of 0.0005 (under 1 mm), on both figures.
+    let male = atlas();
+    let female = male.for_figure(Figure::Female);
+    let mut problems = overlap_problems(&male);
+    problems.extend(
+        overlap_problems(&female)
+            .into_iter()
+            .map(|p| format!("female: {p}")),
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn overlap_problems(atlas: &Atlas) -> Vec<String> {
     let step = 0.0005_f32;
     let limit = 2.0 / (175.0_f32 * 175.0);
     let superficial: Vec<usize> = (0..atlas.regions().len())
@@ -513,7 +536,7 @@ fn superficial_regions_hardly_overlap() {
             }
         }
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    problems
 }
 
 #[test]
@@ -523,7 +546,12 @@ fn at_least_90_muscles_each_on_the_left_and_the_right() {
     for muscle in atlas.muscles() {
         assert_eq!(muscle.sides(), [Side::Left, Side::Right], "{}", muscle.id);
         for &view in &muscle.views {
-            for side in [Side::Left, Side::Right] {
+            // A profile shows one side: the left profile the left, the right profile the right.
+            let sides = match view.profile_side() {
+                Some(side) => vec![side],
+                None => vec![Side::Left, Side::Right],
+            };
+            for side in sides {
                 assert!(
                     atlas.region_of(&muscle.id, side, view).is_some(),
                     "{} has no {side:?} region on {view:?}",
@@ -712,9 +740,12 @@ fn the_back_view_head_ends_at_the_occiput_without_a_chin() {
         atlas.silhouette_on(View::Front).count(),
         atlas.silhouette_on(View::Back).count()
     );
+    // Every part is of the whole body or of one view: the front head, the back head, the profile.
     assert_eq!(
         atlas.silhouette().len(),
-        atlas.silhouette_on(View::Front).count() + 1
+        atlas.silhouette_on(View::Front).count()
+            + 1
+            + atlas.silhouette_on(View::LeftProfile).count()
     );
     // The posterior neck regions start below the back-view head's lowest point or inside the neck.
     assert!(atlas.inside_body_on(View::Back, PatientPoint::new(0.016, 0.096)));
@@ -735,5 +766,179 @@ fn an_atlas_of_version_1_still_loads_and_a_newer_one_is_refused() {
             .to_string()
             .contains("version 3 is not one this TriggerMap reads"),
         "{error}"
+    );
+}
+
+/// The section-D and section-H sites on the female figure: each at its place on that figure (the
+/// male coordinates moved by the female figure's warp, `atlas::female_position`), in its muscle on
+/// both sides, never on the wrong side, and its muscle offered first.
+#[test]
+fn classic_sites_hold_on_the_female_figure() {
+    let female = atlas().for_figure(Figure::Female);
+    let moved = |sites: Vec<ClassicSite>| -> Vec<ClassicSite> {
+        sites
+            .into_iter()
+            .map(|s| {
+                let p = triggermap::atlas::female_position(s.view, PatientPoint::new(s.x, s.y));
+                ClassicSite {
+                    x: p.x,
+                    y: p.y,
+                    ..s
+                }
+            })
+            .collect()
+    };
+    let mut problems = site_problems(&female, &moved(section_d_sites()), true);
+    problems.extend(site_problems(&female, &moved(section_h_sites()), true));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Both figures have the same muscles, the same sites (by label and view) and the same regions;
+/// only the coordinates of the body views differ, and the female figure has the breast contour.
+#[test]
+fn the_female_figure_has_the_same_muscles_and_sites_in_its_own_places() {
+    let male = atlas();
+    let female = male.for_figure(Figure::Female);
+    assert_eq!(male.muscles().len(), female.muscles().len());
+    let mut moved = 0;
+    for (m, f) in male.muscles().iter().zip(female.muscles()) {
+        assert_eq!(m.id, f.id);
+        assert_eq!(m.name, f.name);
+        assert_eq!(m.views, f.views);
+        assert_eq!(m.sites.len(), f.sites.len());
+        for (a, b) in m.sites.iter().zip(&f.sites) {
+            assert_eq!((&a.label, a.view), (&b.label, b.view));
+            assert_eq!(a.pos.x.signum(), b.pos.x.signum(), "{} {}", m.id, a.label);
+            assert_eq!(a.pos.y, b.pos.y);
+            if a.view.is_body() && a.pos != b.pos {
+                moved += 1;
+            }
+            if !a.view.is_body() {
+                assert_eq!(a.pos, b.pos, "the head profile is the same on both figures");
+            }
+        }
+    }
+    assert!(
+        moved > 100,
+        "only {moved} sites have their own female coordinates"
+    );
+    let regions = |a: &Atlas| -> Vec<(String, Side, View)> {
+        a.regions()
+            .iter()
+            .map(|r| (a.muscle_of(r).id.0.clone(), r.side, r.view))
+            .collect()
+    };
+    assert_eq!(regions(&male), regions(&female));
+    let breast = |a: &Atlas| {
+        a.landmarks_on(View::Front)
+            .filter(|l| l.name == "breast contour")
+            .count()
+    };
+    assert_eq!((breast(&male), breast(&female)), (0, 2));
+    // Every female landmark lies inside the female body.
+    for landmark in female.landmarks() {
+        for &p in &landmark.points {
+            let view = landmark.view;
+            assert!(
+                female.inside_body_on(view, p)
+                    || female
+                        .silhouette_on(view)
+                        .any(|s| s.distance_to_edge(p) <= 0.004),
+                "{} leaves the female body at {p:?}",
+                landmark.name
+            );
+        }
+    }
+}
+
+/// The sites of the head profile (tests/fixtures/profile-sites.tsv): on the left profile every
+/// one is in its muscle on the patient's left, on the right profile on the patient's right, at
+/// the same coordinates (a profile has no mirror: the side is the profile's), and its muscle is
+/// offered first, on both figures.
+#[test]
+fn profile_sites_name_the_muscle_and_the_profiles_side() {
+    let sites = classic_sites(include_str!("fixtures/profile-sites.tsv"));
+    assert!(sites.len() >= 17, "{}", sites.len());
+    let male = atlas();
+    let female = male.for_figure(Figure::Female);
+    let mut problems = Vec::new();
+    for atlas in [&male, &female] {
+        for site in &sites {
+            assert_eq!(site.view, View::LeftProfile, "{}", site.label);
+            let pattern = RegexBuilder::new(&site.name_pattern)
+                .case_insensitive(true)
+                .build()
+                .expect("regex");
+            for view in View::PROFILES {
+                let side = view.profile_side().expect("a profile");
+                let hits = atlas.regions_at(view, PatientPoint::new(site.x, site.y));
+                let first = hits.first().map(|&r| &atlas.regions()[r]);
+                match first {
+                    Some(region)
+                        if region.side == side
+                            && pattern.is_match(&atlas.muscle_of(region).name) => {}
+                    _ => problems.push(format!(
+                        "{} on {view:?}: first offered {:?}",
+                        site.label,
+                        hits.iter()
+                            .map(|&r| atlas.region_label(r))
+                            .collect::<Vec<_>>()
+                    )),
+                }
+                if hits.iter().any(|&r| atlas.regions()[r].side != side) {
+                    problems.push(format!(
+                        "{} on {view:?}: a region of the other side",
+                        site.label
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Laterality on the profiles is safe by construction: every region of a profile is of its side,
+/// the face is drawn toward the viewer's left on the left profile and toward the viewer's right on
+/// the right profile, and the head muscles of H1 are all on both profiles.
+#[test]
+fn the_profiles_are_sided_by_construction() {
+    let atlas = atlas();
+    for region in atlas.regions() {
+        if let Some(side) = region.view.profile_side() {
+            assert_eq!(region.side, side, "{}", atlas.muscle_of(region).id);
+        }
+    }
+    let face = PatientPoint::new(0.05, 0.08);
+    assert!(geometry::to_diagram(View::LeftProfile, face).u < 0.0);
+    assert!(geometry::to_diagram(View::RightProfile, face).u > 0.0);
+    for id in [
+        "temporalis",
+        "masseter",
+        "lateral_pterygoid",
+        "medial_pterygoid",
+        "digastric",
+        "occipitofrontalis",
+        "scm_sternal",
+        "scm_clavicular",
+        "upper_trapezius",
+        "splenius_capitis",
+        "suboccipitals",
+    ] {
+        let muscle = atlas.muscle(&MuscleId(id.into())).expect(id);
+        assert!(
+            muscle.views.contains(&View::LeftProfile) && muscle.views.contains(&View::RightProfile),
+            "{id}: {:?}",
+            muscle.views
+        );
+    }
+    assert!(atlas.silhouette_on(View::LeftProfile).count() == 1);
+    assert_eq!(
+        atlas.silhouette_on(View::LeftProfile).count(),
+        atlas.silhouette_on(View::RightProfile).count()
+    );
+    assert!(
+        atlas
+            .landmarks_on(View::RightProfile)
+            .any(|l| l.name == "ear")
     );
 }

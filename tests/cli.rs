@@ -30,9 +30,16 @@ fn atlas_lists_every_region_with_five_columns() {
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 5, "{line}");
         assert!(["Left", "Right", "Midline"].contains(&cols[2]), "{line}");
+        let profile = match cols[2] {
+            "Left" => "Left profile",
+            _ => "Right profile",
+        };
         assert!(
-            cols[3].is_empty() || cols[3].split(',').all(|v| v == "Front" || v == "Back"),
-            "{line}"
+            cols[3].is_empty()
+                || cols[3]
+                    .split(',')
+                    .all(|v| v == "Front" || v == "Back" || v == profile),
+            "{line}: a profile lists with its own side only"
         );
         assert!(
             [
@@ -50,7 +57,8 @@ fn atlas_lists_every_region_with_five_columns() {
             "{line}"
         );
     }
-    assert!(out.contains("upper_trapezius\tUpper trapezius\tLeft\tFront,Back\tNeck"));
+    assert!(out.contains("upper_trapezius\tUpper trapezius\tLeft\tFront,Back,Left profile\tNeck"));
+    assert!(out.contains("masseter\tMasseter\tRight\tFront,Right profile\tHead & jaw"));
     // A list-only muscle (clinical reference H6) has an empty views column.
     assert!(out.contains("levator_ani\tLevator ani (pelvic floor)\tRight\t\tAbdomen & pelvis"));
 }
@@ -112,7 +120,10 @@ fn locate_offers_a_deep_muscle_first_at_its_classic_site() {
 fn locate_rejects_a_bad_view() {
     let (code, _, err) = triggermap(&["locate", "--view", "side", "0", "0.5"]);
     assert_eq!(code, 2);
-    assert!(err.contains("front or back"), "{err}");
+    assert!(
+        err.contains("front, back, left-profile or right-profile"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -206,4 +217,41 @@ fn an_old_relative_recovery_path_read_from_another_folder_is_another_visit() {
         out.contains("\tpat/visit.ron\t0 points\t0 points; the saved file now holds another visit"),
         "{out}"
     );
+}
+
+#[test]
+fn locate_takes_a_figure_and_the_profiles() {
+    // The jaw on the profiles: the side is the profile's, at the same coordinates.
+    let (code, out, _) = triggermap(&["locate", "--view", "left-profile", "0.022", "0.095"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().next(), Some("masseter\tMasseter\tLeft"));
+    let (_, out, _) = triggermap(&["locate", "--view", "right-profile", "0.022", "0.095"]);
+    assert_eq!(out.lines().next(), Some("masseter\tMasseter\tRight"));
+    // The same call on the female figure, and without --figure on the male one.
+    for figure in [
+        &["--figure", "female"][..],
+        &["--figure", "male"][..],
+        &[][..],
+    ] {
+        let mut args = vec!["locate"];
+        args.extend_from_slice(figure);
+        args.extend_from_slice(&["--view", "back", "0.07", "0.18"]);
+        let (code, out, err) = triggermap(&args);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            out.lines().next(),
+            Some("upper_trapezius\tUpper trapezius\tLeft")
+        );
+    }
+    // The hip: at the male figure's greater trochanter (x 0.106) the female figure is wider.
+    let (_, male, _) = triggermap(&["locate", "--view", "front", "0.112", "0.5"]);
+    let (_, female, _) = triggermap(&[
+        "locate", "--figure", "female", "--view", "front", "0.112", "0.5",
+    ]);
+    assert_eq!(male.trim(), "none");
+    assert_ne!(female.trim(), "none", "{female}");
+    let (code, _, err) =
+        triggermap(&["locate", "--figure", "child", "--view", "front", "0", "0.5"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("male or female"), "{err}");
 }

@@ -5,16 +5,18 @@
 //! loading mirrors each bilateral muscle to the right side and smooths every outline into the
 //! polygon that is drawn and hit-tested, so drawing and clicking always agree.
 
+mod female;
 mod file;
 mod landmarks;
 mod validate;
 
+pub use female::female_position;
 pub use file::{Group, Laterality, Layer};
 pub use landmarks::Landmark;
 pub use validate::AtlasProblem;
 
 use crate::geometry::{self, Bounds};
-use crate::model::{MuscleId, PatientPoint, Side, View};
+use crate::model::{Figure, MuscleId, PatientPoint, Side, View};
 use crate::storage;
 use crate::storage::envelope::{self, EnvelopeError};
 use std::collections::HashMap;
@@ -114,9 +116,10 @@ impl Shape {
 pub struct Site {
     /// Its label, e.g. "TrP1" or "clavicular".
     pub label: String,
-    /// The view it is palpated on.
+    /// The view it is palpated on (a head-profile site is given on the left profile and holds
+    /// on both).
     pub view: View,
-    /// Where, on the patient's left.
+    /// Where: on the patient's left on the front and back; in the profile frame on a profile.
     pub pos: PatientPoint,
 }
 
@@ -298,22 +301,30 @@ impl Atlas {
             for outline in &def.outlines {
                 let control = file::to_points(&outline.points);
                 for &side in sides_of(def.laterality) {
-                    let control: Vec<_> = match side {
-                        Side::Right => control.iter().map(|p| p.mirrored()).collect(),
-                        Side::Left | Side::Midline => control.clone(),
+                    let (view, control): (View, Vec<_>) = match (outline.view, side) {
+                        // A profile outline is the same on both profiles: each profile shows
+                        // one side, and the drawing faces the other way (see `to_diagram`).
+                        (View::LeftProfile, Side::Right) => (View::RightProfile, control.clone()),
+                        (view, Side::Right) => {
+                            (view, control.iter().map(|p| p.mirrored()).collect())
+                        }
+                        (view, Side::Left | Side::Midline) => (view, control.clone()),
                     };
                     let shape = Shape::from_control_points(&control);
                     let anchor = geometry::centroid(&shape.polygon);
                     regions.push(Region {
                         muscle: index,
                         side,
-                        view: outline.view,
+                        view,
                         shape,
                         anchor,
                     });
                 }
             }
             let mut views: Vec<View> = def.outlines.iter().map(|o| o.view).collect();
+            if views.contains(&View::LeftProfile) {
+                views.push(View::RightProfile);
+            }
             views.sort();
             views.dedup();
             let billing_key = def.billing.clone().unwrap_or_else(|| def.id.clone());
@@ -378,7 +389,8 @@ impl Atlas {
         self.silhouette
             .iter()
             .zip(&self.silhouette_views)
-            .filter(move |(_, v)| v.is_none_or(|v| v == view))
+            // A part for no view in particular is of the whole body (front and back).
+            .filter(move |(_, v)| v.map_or(view.is_body(), |v| v == view.authored()))
             .map(|(shape, _)| shape)
     }
 
@@ -396,7 +408,9 @@ impl Atlas {
 
     /// The landmarks drawn on `view`.
     pub fn landmarks_on(&self, view: View) -> impl Iterator<Item = &Landmark> {
-        self.landmarks.iter().filter(move |l| l.view == view)
+        self.landmarks
+            .iter()
+            .filter(move |l| l.view == view.authored())
     }
 
     /// The muscle with this id.
@@ -412,6 +426,17 @@ impl Atlas {
     /// The display name of a muscle id, or the id itself if the atlas does not know it.
     pub fn muscle_name<'a>(&'a self, id: &'a MuscleId) -> &'a str {
         self.muscle(id).map_or(id.as_str(), |m| m.name.as_str())
+    }
+
+    /// This atlas on `figure`: itself on the male figure; on the female figure every outline,
+    /// site, landmark and the silhouette moved by [`female::female_position`], with the breast
+    /// contour added to the landmarks. The muscles, their ids and their sites' labels are the
+    /// same on both.
+    pub fn for_figure(&self, figure: Figure) -> Atlas {
+        match figure {
+            Figure::Male => self.clone(),
+            Figure::Female => female::female_atlas(self),
+        }
     }
 
     /// Whether `p` lies inside the body outline of some view.
@@ -456,12 +481,12 @@ impl Atlas {
         for (at, &index) in hits.iter().enumerate() {
             let region = &self.regions[index];
             for site in self.muscles[region.muscle].sites.iter() {
-                if site.view != region.view {
+                if site.view != region.view.authored() {
                     continue;
                 }
                 let pos = match region.side {
-                    Side::Right => site.pos.mirrored(),
-                    Side::Left | Side::Midline => site.pos,
+                    Side::Right if region.view.is_body() => site.pos.mirrored(),
+                    _ => site.pos,
                 };
                 let distance = (pos.x - p.x).hypot(pos.y - p.y);
                 if distance <= DEEP_SITE_REACH && best.is_none_or(|(d, _)| distance < d) {

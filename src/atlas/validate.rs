@@ -46,6 +46,9 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
     let mut body = Vec::new();
     for part in &atlas.silhouette {
         let subject = format!("silhouette part {:?}", part.name);
+        if let Some(view) = part.view {
+            check_profile_authoring(view, part.mirrored, &subject, &mut report);
+        }
         match check_outline(&part.points) {
             Ok(shape) => {
                 if part.mirrored {
@@ -63,15 +66,17 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
     if atlas.silhouette.is_empty() {
         report("silhouette", "has no parts".to_owned());
     }
-    // Whether `p` is inside the body outline of `view`, or within `margin` of it.
+    // Whether `p` is inside the body outline of `view`, or within `margin` of it. A part for no
+    // view in particular is of the whole body, not of a head profile.
     let within_body = |view: View, p: PatientPoint, margin: f32| {
         body.iter()
-            .filter(|(v, _)| v.is_none_or(|v| v == view))
+            .filter(|(v, _)| v.map_or(view.is_body(), |v| v == view))
             .any(|(_, s)| s.contains(p) || s.distance_to_edge(p) <= margin)
     };
 
     for landmark in &atlas.landmarks {
         let subject = format!("landmark {:?}", landmark.name);
+        check_profile_authoring(landmark.view, landmark.mirrored, &subject, &mut report);
         let control = to_points(&landmark.points);
         if control.len() < 2 || (landmark.closed && control.len() < 3) {
             report(
@@ -130,6 +135,13 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
         let mut shapes = Vec::new();
         for outline in &muscle.outlines {
             let what = format!("{:?} outline", outline.view);
+            check_profile_authoring(outline.view, false, id, &mut report);
+            if !outline.view.is_body() && muscle.laterality != Laterality::Bilateral {
+                report(
+                    id,
+                    format!("{what}: a profile shows one side, so only a bilateral muscle has one"),
+                );
+            }
             if !views.insert(outline.view) {
                 report(id, format!("has two {what}s"));
             }
@@ -140,7 +152,9 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
                     continue;
                 }
             };
+            // On a profile x runs from the ear to the face: there is no midline to cross.
             if muscle.laterality == Laterality::Bilateral
+                && outline.view.is_body()
                 && shape.polygon.iter().any(|p| p.x < -TOLERANCE)
             {
                 report(
@@ -192,6 +206,29 @@ pub(super) fn validate(atlas: &AtlasFile) -> Vec<AtlasProblem> {
         }
     }
     problems
+}
+
+/// The head profile is authored once, on the left profile, and shown on both: nothing is given
+/// on the right profile, and nothing on a profile is mirrored (each profile shows one side).
+fn check_profile_authoring(
+    view: View,
+    mirrored: bool,
+    subject: &str,
+    report: &mut impl FnMut(&str, String),
+) {
+    if view == View::RightProfile {
+        report(
+            subject,
+            "is given on RightProfile: profiles are given on LeftProfile and shown on both"
+                .to_owned(),
+        );
+    }
+    if mirrored && !view.is_body() {
+        report(
+            subject,
+            "is mirrored on a profile: a profile shows one side only".to_owned(),
+        );
+    }
 }
 
 /// Checks one outline's control points and returns its smoothed shape.

@@ -151,6 +151,20 @@ impl View {
         }
     }
 
+    /// Whether it is a whole-body view (front or back) rather than a head profile.
+    pub fn is_body(self) -> bool {
+        self.profile_side().is_none()
+    }
+
+    /// The view whose geometry it shows: the atlas gives the head profile once, on the left
+    /// profile, and the right profile shows the same outlines (drawn facing the other way).
+    pub fn authored(self) -> View {
+        match self {
+            View::RightProfile => View::LeftProfile,
+            other => other,
+        }
+    }
+
     /// The side of the patient a point at patient-frame `x` on this view lies on.
     pub fn side_at(self, x: f32) -> Side {
         self.profile_side().unwrap_or_else(|| Side::of_x(x))
