@@ -452,3 +452,36 @@ fn broken_and_branching_lineage_start_knots_of_their_own() {
     let orphan_knot = history.knot_of_point(orphan.id).expect("orphan");
     assert_eq!(orphan_knot.missing_lineage, orphan.lineage);
 }
+
+#[test]
+fn positions_are_never_compared_across_figures() {
+    use triggermap::history::{auto_link_candidate, compare_visits};
+    use triggermap::model::Figure;
+    let v3 = visit(3);
+    let mut today = start_follow_up(&v3, now());
+    // A point placed anew at the place of a knot of visit 3, on the other figure.
+    let mut placed = today.points[0].clone();
+    placed.lineage = None;
+    placed.id = triggermap::model::PointId::new_random();
+    today.points.clear();
+    assert!(
+        auto_link_candidate(&today, &placed, &v3).is_some(),
+        "same figure: linked"
+    );
+    today.figure = Figure::Female;
+    assert_eq!(
+        auto_link_candidate(&today, &placed, &v3),
+        None,
+        "another figure"
+    );
+    today.points.push(placed);
+    assert!(auto_link(&mut today, &v3).is_empty());
+    let comparison = compare_visits(&v3, &today);
+    assert!(
+        comparison
+            .rows
+            .iter()
+            .all(|r| r.a.is_none() || r.b.is_none()),
+        "nothing matched by position across figures"
+    );
+}

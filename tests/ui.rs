@@ -758,3 +758,82 @@ fn a_click_on_the_midline_says_which_side_was_recorded() {
         h.state().status()
     );
 }
+
+#[test]
+fn the_head_profiles_name_the_jaw_muscles_and_the_profiles_side() {
+    use triggermap::ui::canvas::Layout;
+    let mut h = harness(app_with_answers(vec![]));
+    ctrl(&mut h, egui::Key::Num2);
+    assert_eq!(h.state().canvas.layout, Layout::Profiles);
+    // The masseter's mid-belly and the temporalis on the left profile, then on the right one, at
+    // the same profile coordinates: the side is the profile's.
+    for (view, side) in [
+        (View::LeftProfile, Side::Left),
+        (View::RightProfile, Side::Right),
+    ] {
+        click_on(&mut h, view, 0.022, 0.095);
+        click_on(&mut h, view, 0.012, 0.04);
+        let points = &h.state().visit().points;
+        let placed = &points[points.len() - 2..];
+        assert_eq!(
+            placed[0].muscle.as_ref().map(|m| m.as_str()),
+            Some("masseter")
+        );
+        assert_eq!(
+            placed[1].muscle.as_ref().map(|m| m.as_str()),
+            Some("temporalis")
+        );
+        for point in placed {
+            assert_eq!(point.view, view);
+            assert_eq!(point.side, side, "{view:?}");
+        }
+    }
+    // The face is drawn toward the viewer's left on the left profile and right on the right one.
+    let left_face = screen(&h, View::LeftProfile, 0.05, 0.08);
+    let left_ear = screen(&h, View::LeftProfile, 0.0, 0.08);
+    assert!(left_face.x < left_ear.x);
+    let right_face = screen(&h, View::RightProfile, 0.05, 0.08);
+    let right_ear = screen(&h, View::RightProfile, 0.0, 0.08);
+    assert!(right_face.x > right_ear.x);
+    ctrl(&mut h, egui::Key::Num1);
+    assert_eq!(h.state().canvas.layout, Layout::Both);
+    assert_eq!(
+        h.state().visit().points.len(),
+        4,
+        "the profile points stay in the visit"
+    );
+}
+
+#[test]
+fn a_female_visit_is_charted_on_the_female_figure() {
+    use triggermap::editing::Edit;
+    use triggermap::model::Figure;
+    let mut h = harness(app_with_answers(vec![]));
+    // At the male figure's hip edge the female figure (wider hips) has a muscle.
+    let (x, y) = (0.112, 0.5);
+    click_on(&mut h, View::Front, x, y);
+    assert!(
+        h.state().visit().points.is_empty(),
+        "outside the male figure"
+    );
+    let mut details = h.state().visit().details();
+    details.figure = Figure::Female;
+    h.state_mut().apply(Edit::UpdateVisitDetails {
+        details: Box::new(details),
+        field: "figure",
+    });
+    h.run();
+    click_on(&mut h, View::Front, x, y);
+    let point = h.state().visit().points[0].clone();
+    assert!(point.muscle.is_some(), "inside the female figure's hip");
+    assert_eq!(point.side, Side::Left);
+    // Once charted, the figure stays: its points are places on it.
+    let mut details = h.state().visit().details();
+    details.figure = Figure::Male;
+    h.state_mut().apply(Edit::UpdateVisitDetails {
+        details: Box::new(details),
+        field: "figure",
+    });
+    h.run();
+    assert_eq!(h.state().visit().figure, Figure::Female);
+}

@@ -262,7 +262,8 @@ impl History {
             .filter(|(_, r)| r.b.is_none())
             .filter_map(|(i, r)| Some((i, r.a.as_ref()?)))
             .collect();
-        if a_side.is_empty() {
+        // Positions are compared within one figure only.
+        if a_side.is_empty() || self.visits()[ia].figure != self.visits()[ib].figure {
             return 0;
         }
         // Resolved ones too: a knot found resolved at B where a knot of A was is that knot.
@@ -380,9 +381,12 @@ pub fn compare_visits(a: &Visit, b: &Visit) -> Comparison {
         .enumerate()
         .filter(|(j, _)| !b_matched[*j])
         .collect();
-    for (i, j) in nearest_pairs(&a_free, &b_free) {
-        a_match[i] = Some(j);
-        b_matched[j] = true;
+    // Positions are compared within one figure only: across figures, lineage alone matches.
+    if a.figure == b.figure {
+        for (i, j) in nearest_pairs(&a_free, &b_free) {
+            a_match[i] = Some(j);
+            b_matched[j] = true;
+        }
     }
 
     let mut rows = Vec::new();

@@ -79,7 +79,8 @@ pub fn auto_link_candidate(
     point: &TriggerPoint,
     previous: &Visit,
 ) -> Option<PointId> {
-    if point.lineage.is_some() {
+    // Positions are compared within one figure only (clinical reference I4).
+    if point.lineage.is_some() || visit.figure != previous.figure {
         return None;
     }
     let taken: HashSet<PointId> = visit
@@ -105,6 +106,9 @@ pub fn auto_link_candidate(
 /// previous point is linked at most once, the same rules as [`auto_link_candidate`]). Returns the
 /// links made as (point, previous point), in chart order of `visit`.
 pub fn auto_link(visit: &mut Visit, previous: &Visit) -> Vec<(PointId, PointId)> {
+    if visit.figure != previous.figure {
+        return Vec::new();
+    }
     let mut taken: HashSet<PointId> = visit.points.iter().filter_map(|p| p.lineage).collect();
     let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
     for (i, p) in visit.points.iter().enumerate() {

@@ -37,7 +37,10 @@ use std::time::{Duration, Instant};
 /// The open visit and its file, lock, amendment, recovery copy and patient folder.
 #[derive(Debug)]
 pub struct Session {
+    /// The male figure's atlas: muscle ids and names, the same on every figure.
     atlas: Arc<Atlas>,
+    /// The female figure's atlas, made from the male one once.
+    female_atlas: Arc<Atlas>,
     doc: Document,
     /// The file the visit was opened from or last saved to; `None` for a visit never saved.
     file: Option<OpenFile>,
@@ -151,8 +154,10 @@ pub struct Restored {
 impl Session {
     /// A session with a new, empty visit. Recovery copies go to `recovery` (none: no copies).
     pub fn new(atlas: Arc<Atlas>, recovery: Option<crate::recovery::RecoveryStore>) -> Self {
+        let female_atlas = Arc::new(atlas.for_figure(crate::model::Figure::Female));
         Session {
             atlas,
+            female_atlas,
             doc: Document::new(Visit::new_now()),
             file: None,
             amending: None,
@@ -180,9 +185,13 @@ impl Session {
         self.clock = Some(now);
     }
 
-    /// The atlas muscles are checked against.
+    /// The atlas of the open visit's figure: what its chart is drawn and clicked on. Every
+    /// figure has the same muscles, so muscle ids are checked against any of them.
     pub fn atlas(&self) -> &Arc<Atlas> {
-        &self.atlas
+        match self.doc.visit().figure {
+            crate::model::Figure::Male => &self.atlas,
+            crate::model::Figure::Female => &self.female_atlas,
+        }
     }
 
     /// The visit as it now is.

@@ -109,6 +109,8 @@ pub struct CanvasState {
     pub layout: Layout,
     /// Whether every deep muscle is outlined; otherwise only those under the pointer are.
     pub show_deep: bool,
+    /// Whether the landmark layer (face, ears, bones) is drawn.
+    pub show_landmarks: bool,
     cameras: [Camera; VIEWS],
     point_drag: Option<PointDrag>,
     /// The screen rectangle and transform of each diagram last frame, for tests and tooltips.
@@ -150,7 +152,10 @@ struct StaticLayer {
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct StaticLayerKey {
     frame: DiagramFrame,
+    /// Which atlas (figure) it was drawn from: another visit may be of another figure.
+    atlas: usize,
     show_deep: bool,
+    show_landmarks: bool,
     pixels_per_point: f32,
 }
 
@@ -159,6 +164,7 @@ impl Default for CanvasState {
         CanvasState {
             layout: Layout::Both,
             show_deep: false,
+            show_landmarks: true,
             cameras: [Camera::default(); VIEWS],
             point_drag: None,
             last_frames: [None; VIEWS],
@@ -474,7 +480,7 @@ fn handle_pointer(
     }
     if response.drag_stopped() && dragging_here {
         if let Some(drag) = state.point_drag.take()
-            && atlas.inside_body(drag.pos)
+            && atlas.inside_body_on(view, drag.pos)
             && visit.point(drag.id).is_some_and(|p| p.pos != drag.pos)
         {
             let (muscle, side) = identify(atlas, view, drag.pos);
@@ -494,7 +500,7 @@ fn handle_pointer(
             actions.push(Action::Select(Some(id)));
         } else {
             let pos = frame.patient_at(s);
-            if atlas.inside_body(pos) {
+            if atlas.inside_body_on(view, pos) {
                 let (muscle, side) = identify(atlas, view, pos);
                 let on_midline = pos.x.abs() < MIDLINE_BAND && side != Side::Midline;
                 let point = TriggerPoint::new(view, pos, muscle, side);
@@ -597,7 +603,9 @@ fn static_layer(
 ) -> Arc<Mesh> {
     let key = StaticLayerKey {
         frame: *frame,
+        atlas: std::ptr::from_ref(atlas) as usize,
         show_deep: state.show_deep,
+        show_landmarks: state.show_landmarks,
         pixels_per_point: ctx.pixels_per_point(),
     };
     let slot = &mut state.static_layers[view_slot(frame.view)];
@@ -606,6 +614,9 @@ fn static_layer(
     }
     let mut shapes = Vec::new();
     body_shapes(atlas, frame, &mut shapes);
+    if state.show_landmarks {
+        landmark_shapes(atlas, frame, &mut shapes);
+    }
     muscle_shapes(atlas, frame, state.show_deep, &mut shapes);
     let mesh = tessellate(ctx, key.pixels_per_point, shapes);
     *slot = Some(StaticLayer {
@@ -635,8 +646,7 @@ fn tessellate(ctx: &egui::Context, pixels_per_point: f32, shapes: Vec<egui::Shap
 fn body_shapes(atlas: &Atlas, frame: &DiagramFrame, out: &mut Vec<egui::Shape>) {
     let outline = Stroke::new(2.5, style::SKIN_OUTLINE);
     let parts: Vec<Vec<Pos2>> = atlas
-        .silhouette()
-        .iter()
+        .silhouette_on(frame.view)
         .map(|part| screen_outline(frame, part))
         .collect();
     for points in &parts {
@@ -644,6 +654,24 @@ fn body_shapes(atlas: &Atlas, frame: &DiagramFrame, out: &mut Vec<egui::Shape>) 
     }
     for points in &parts {
         out.push(simplified_fill(points, style::SKIN));
+    }
+}
+
+/// The landmark layer (face, ears, clavicles, scapulae, crests, patellae, malleoli): faint lines
+/// over the skin and under the muscles, never hit-tested.
+fn landmark_shapes(atlas: &Atlas, frame: &DiagramFrame, out: &mut Vec<egui::Shape>) {
+    let stroke = Stroke::new(1.2, style::LANDMARK);
+    for landmark in atlas.landmarks_on(frame.view) {
+        let points: Vec<Pos2> = landmark
+            .points
+            .iter()
+            .map(|&p| frame.screen_of(p))
+            .collect();
+        out.push(if landmark.closed {
+            egui::Shape::closed_line(points, stroke)
+        } else {
+            egui::Shape::line(points, stroke)
+        });
     }
 }
 

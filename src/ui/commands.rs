@@ -52,6 +52,10 @@ pub enum Command {
     ZoomToPoints,
     /// The visit's clinician's presets and maximum local-anaesthetic doses.
     ClinicianSettings,
+    /// Show the front and back diagrams.
+    ShowFrontAndBack,
+    /// Show the head profiles, left and right.
+    ShowHeadProfiles,
 }
 
 const fn shortcut(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -65,7 +69,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 23] = [
+    pub const ALL: [Command; 25] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -89,6 +93,8 @@ impl Command {
         Command::AllCriteriaYes,
         Command::ZoomToPoints,
         Command::ClinicianSettings,
+        Command::ShowFrontAndBack,
+        Command::ShowHeadProfiles,
     ];
 
     /// The menu label.
@@ -117,6 +123,8 @@ impl Command {
             Command::AllCriteriaYes => "All criteria present",
             Command::ZoomToPoints => "Zoom to points",
             Command::ClinicianSettings => "Presets and dose limits…",
+            Command::ShowFrontAndBack => "Front + back",
+            Command::ShowHeadProfiles => "Head profiles",
         }
     }
 
@@ -150,6 +158,10 @@ impl Command {
             Command::ClinicianSettings => {
                 "Your treatment presets and the maximum local-anaesthetic dose per visit"
             }
+            Command::ShowFrontAndBack => "The whole body from the front and from the back",
+            Command::ShowHeadProfiles => {
+                "The head and neck from the patient's left and right: jaw and temple muscles"
+            }
         }
     }
 
@@ -170,6 +182,8 @@ impl Command {
         const ACTIVE: [KeyboardShortcut; 1] = [shortcut(Modifiers::NONE, Key::A)];
         const LATENT: [KeyboardShortcut; 1] = [shortcut(Modifiers::NONE, Key::L)];
         const ALL_YES: [KeyboardShortcut; 1] = [shortcut(Modifiers::SHIFT, Key::Y)];
+        const BODY: [KeyboardShortcut; 1] = [shortcut(Modifiers::COMMAND, Key::Num1)];
+        const PROFILES: [KeyboardShortcut; 1] = [shortcut(Modifiers::COMMAND, Key::Num2)];
         match self {
             Command::New => &NEW,
             Command::Open => &OPEN,
@@ -183,6 +197,8 @@ impl Command {
             Command::MarkActive => &ACTIVE,
             Command::MarkLatent => &LATENT,
             Command::AllCriteriaYes => &ALL_YES,
+            Command::ShowFrontAndBack => &BODY,
+            Command::ShowHeadProfiles => &PROFILES,
             Command::OpenFolder
             | Command::NewFollowUp
             | Command::Sign

@@ -228,7 +228,6 @@ fn muscle_section(
                     egui::TextEdit::singleline(&mut state.muscle_filter)
                         .hint_text("Type to filter"),
                 );
-                let filter = state.muscle_filter.to_lowercase();
                 if ui
                     .selectable_label(edited.muscle.is_none(), "No muscle assigned")
                     .clicked()
@@ -237,7 +236,8 @@ fn muscle_section(
                     *field = Some("muscle");
                 }
                 for muscle in atlas.muscles() {
-                    if !filter.is_empty() && !muscle.name.to_lowercase().contains(&filter) {
+                    // By name, group ("hip") or search terms ("groin", "TMJ").
+                    if !muscle.matches_search(&state.muscle_filter) {
                         continue;
                     }
                     let chosen = edited.muscle.as_ref() == Some(&muscle.id);

@@ -58,7 +58,10 @@ impl MenuState {
             Command::FinishAmendment | Command::CancelAmendment => self.amending,
             Command::TakeOverLock => self.can_take_over,
             Command::PatientOverview | Command::CompareVisits => self.has_folder,
-            Command::ZoomToPoints | Command::ClinicianSettings => true,
+            Command::ZoomToPoints
+            | Command::ClinicianSettings
+            | Command::ShowFrontAndBack
+            | Command::ShowHeadProfiles => true,
             Command::MarkActive | Command::MarkLatent | Command::AllCriteriaYes => {
                 self.has_selection && self.editable
             }
@@ -113,9 +116,14 @@ pub fn bar(
         });
         ui.menu_button("View", |ui| {
             ui.checkbox(&mut canvas.show_deep, "Outline deep muscles");
+            ui.checkbox(&mut canvas.show_landmarks, "Landmarks (face, ears, bones)");
             ui.add_enabled_ui(state.has_folder, |ui| {
                 ui.checkbox(&mut history.show_previous, "Show previous visit");
             });
+            for command in [Command::ShowFrontAndBack, Command::ShowHeadProfiles] {
+                command_button(ui, state, command, &mut actions);
+            }
+            ui.separator();
             for command in [Command::PatientOverview, Command::CompareVisits] {
                 command_button(ui, state, command, &mut actions);
             }
@@ -176,6 +184,7 @@ fn toolbar(ui: &mut Ui, canvas: &mut CanvasState, actions: &mut Vec<Action>) {
         (Layout::Both, "Front + back"),
         (Layout::Single(View::Front), "Front only"),
         (Layout::Single(View::Back), "Back only"),
+        (Layout::Profiles, "Head profiles"),
     ] {
         if ui
             .selectable_label(canvas.layout == layout, label)

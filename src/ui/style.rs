@@ -10,6 +10,8 @@ pub const PAPER: Color32 = Color32::from_rgb(252, 251, 248);
 pub const SKIN: Color32 = Color32::from_rgb(245, 230, 214);
 /// The body's outline.
 pub const SKIN_OUTLINE: Color32 = Color32::from_rgb(150, 118, 96);
+/// The landmark layer's faint lines (face, bones).
+pub const LANDMARK: Color32 = Color32::from_rgba_unmultiplied_const(120, 92, 74, 110);
 /// A superficial muscle's fill.
 pub const MUSCLE_FILL: Color32 = Color32::from_rgba_unmultiplied_const(150, 62, 52, 40);
 /// A muscle's outline.

@@ -129,6 +129,10 @@ impl TriggerMapApp {
                 }
             }
             Command::ClinicianSettings => self.open_clinician_settings(),
+            Command::ShowFrontAndBack => self.canvas.layout = super::super::canvas::Layout::Both,
+            Command::ShowHeadProfiles => {
+                self.canvas.layout = super::super::canvas::Layout::Profiles;
+            }
             Command::PatientOverview => self.history.show_overview(),
             Command::CompareVisits => self.history.show_comparison(),
             Command::MarkActive => self.change_selected("status", |p| p.status = Status::Active),
