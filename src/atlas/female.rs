@@ -17,17 +17,17 @@ use crate::model::{PatientPoint, View};
 
 /// Horizontal scale of the trunk and limbs by height `y`: (y, scale), linear in between.
 const SCALE_BY_HEIGHT: [(f32, f32); 11] = [
-    (0.00, 0.97),  // head
-    (0.10, 0.97),  // head
-    (0.125, 0.92), // neck: slimmer
-    (0.15, 0.92),  // base of the neck
-    (0.19, 0.94),  // acromia: narrower shoulders
-    (0.30, 0.95),  // chest
-    (0.40, 0.92),  // waist: narrower
-    (0.47, 1.07),  // hips and greater trochanters: wider
-    (0.56, 1.06),  // upper thighs
+    (0.00, 0.96),  // head
+    (0.10, 0.96),  // head
+    (0.125, 0.88), // neck: slimmer
+    (0.15, 0.89),  // base of the neck
+    (0.19, 0.90),  // acromia: narrower shoulders (bideltoid about 0.28 of height)
+    (0.30, 0.93),  // chest
+    (0.40, 0.86),  // waist: narrower
+    (0.47, 1.10),  // hips and greater trochanters: wider (shoulder : hip about 1.0)
+    (0.56, 1.08),  // upper thighs
     (0.72, 0.98),  // knees: thighs converge more steeply (Q-angle)
-    (1.00, 0.97),  // ankles and feet
+    (1.00, 0.96),  // ankles and feet
 ];
 
 /// Beyond this distance from the midline (the trunk's widest at the waist and hips) the forearms
@@ -72,22 +72,11 @@ pub fn female_position(view: View, p: PatientPoint) -> PatientPoint {
 }
 
 /// The breast contour (clinical reference I2) on the front view, on the patient's left, in the
-/// female figure's coordinates: from the second rib at the parasternal line around the lateral
-/// margin (anterior axillary line) and along the inframammary fold. Drawn, never hit-tested.
-const BREAST_CONTOUR: [(f32, f32); 11] = [
-    (0.016, 0.222),
-    (0.040, 0.212),
-    (0.070, 0.216),
-    (0.090, 0.232),
-    (0.097, 0.258),
-    (0.092, 0.284),
-    (0.076, 0.301),
-    (0.055, 0.308),
-    (0.034, 0.304),
-    (0.021, 0.293),
-    (0.016, 0.276),
-];
-
+/// female figure's coordinates: an arc from the anterior axillary line around the inframammary
+/// fold to the parasternal line: centre, radii, and the arc's start and end angles (radians, `y`
+/// downward, so a quarter turn is the fold's lowest point). Drawn, never hit-tested.
+const BREAST_CONTOUR: ((f32, f32), (f32, f32), (f32, f32)) =
+    ((0.056, 0.262), (0.040, 0.044), (-0.52, 3.49));
 /// The nipple's centre and radius, on the patient's left.
 const NIPPLE: ((f32, f32), f32) = ((0.056, 0.276), 0.0035);
 
@@ -124,9 +113,12 @@ fn warp_shape(shape: &mut Shape, view: View) {
 
 /// The breast contours and nipples of both sides.
 fn breast_landmarks() -> Vec<Landmark> {
-    let contour: Vec<PatientPoint> = BREAST_CONTOUR
-        .iter()
-        .map(|&(x, y)| PatientPoint::new(x, y))
+    let ((cx, cy), (rx, ry), (from, to)) = BREAST_CONTOUR;
+    let contour: Vec<PatientPoint> = (0..=32)
+        .map(|i| {
+            let a = from + (to - from) * i as f32 / 32.0;
+            PatientPoint::new(cx + rx * a.cos(), cy + ry * a.sin())
+        })
         .collect();
     let ((cx, cy), r) = NIPPLE;
     let nipple: Vec<PatientPoint> = (0..12)
@@ -141,12 +133,14 @@ fn breast_landmarks() -> Vec<Landmark> {
             name: name.to_owned(),
             view: View::Front,
             closed,
+            emphasis: true,
             points: points.iter().map(|p| p.mirrored()).collect(),
         });
         landmarks.push(Landmark {
             name: name.to_owned(),
             view: View::Front,
             closed,
+            emphasis: true,
             points,
         });
     }

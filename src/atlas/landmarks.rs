@@ -14,6 +14,9 @@ pub struct Landmark {
     pub view: View,
     /// Whether the line closes on itself (eye, patella, malleolus) or is open (clavicle, crest).
     pub closed: bool,
+    /// Drawn like the body's outline rather than faintly: a contour of the figure itself (the
+    /// female breast), not a cue under the skin.
+    pub emphasis: bool,
     /// The line to draw: a smoothed closed outline when `closed`, otherwise the authored points in
     /// order.
     pub points: Vec<PatientPoint>,
@@ -34,6 +37,7 @@ pub(super) fn build(defs: &[LandmarkDef]) -> Vec<Landmark> {
                 name: def.name.clone(),
                 view: def.view,
                 closed: def.closed,
+                emphasis: false,
                 points: line_of(def.closed, &control),
             });
         }

@@ -31,7 +31,7 @@ impl Extent {
                 bottom: 1.02,
             },
             View::LeftProfile | View::RightProfile => Extent {
-                half_width: 0.105,
+                half_width: 0.08,
                 top: -0.02,
                 bottom: 0.235,
             },
@@ -660,8 +660,12 @@ fn body_shapes(atlas: &Atlas, frame: &DiagramFrame, out: &mut Vec<egui::Shape>) 
 /// The landmark layer (face, ears, clavicles, scapulae, crests, patellae, malleoli): faint lines
 /// over the skin and under the muscles, never hit-tested.
 fn landmark_shapes(atlas: &Atlas, frame: &DiagramFrame, out: &mut Vec<egui::Shape>) {
-    let stroke = Stroke::new(1.2, style::LANDMARK);
     for landmark in atlas.landmarks_on(frame.view) {
+        let stroke = if landmark.emphasis {
+            Stroke::new(1.6, style::SKIN_OUTLINE)
+        } else {
+            Stroke::new(1.2, style::LANDMARK)
+        };
         let points: Vec<Pos2> = landmark
             .points
             .iter()

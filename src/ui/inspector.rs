@@ -49,6 +49,7 @@ pub fn panel(
                 ui.add_space(6.0);
                 ui.weak("Drag a point to move it. Wheel to zoom, drag the background to pan.");
                 ui.weak("Front view: the patient's right is on your left. Back view: the patient's left is on your left.");
+                ui.weak("Head profiles: the left profile shows only the patient's left side, the right profile only the right side.");
             }
         });
     });
@@ -253,13 +254,22 @@ fn muscle_section(
     });
     ui.horizontal(|ui| {
         ui.label("Patient's side");
-        for side in [Side::Right, Side::Left, Side::Midline] {
-            if ui
-                .selectable_label(edited.side == side, side.label())
-                .clicked()
-            {
-                edited.side = side;
-                *field = Some("side");
+        match edited.view.profile_side() {
+            // A profile shows one side: the side is the profile's and cannot be changed here.
+            Some(side) => {
+                ui.strong(side.label());
+                ui.weak(format!("(the {})", edited.view.label().to_lowercase()));
+            }
+            None => {
+                for side in [Side::Right, Side::Left, Side::Midline] {
+                    if ui
+                        .selectable_label(edited.side == side, side.label())
+                        .clicked()
+                    {
+                        edited.side = side;
+                        *field = Some("side");
+                    }
+                }
             }
         }
     });
