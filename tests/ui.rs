@@ -837,3 +837,35 @@ fn a_female_visit_is_charted_on_the_female_figure() {
     h.run();
     assert_eq!(h.state().visit().figure, Figure::Female);
 }
+
+#[test]
+fn the_visit_exports_as_fhir_and_shows_its_coding_suggestion() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = common::example_copy(dir.path());
+    let before = std::fs::read(&path).expect("visit");
+    let out = dir.path().join("export");
+    let mut app = app_with_answers(vec![FileAnswer::Chosen(out.clone())]);
+    app.open_path(&path);
+    let mut h = harness(app);
+    assert!(
+        h.query_by_label_contains("Coding, suggested: CPT 20552 · CPT 20560 · M79.12 · M79.18")
+            .is_some(),
+        "the suggestion's summary in the visit panel"
+    );
+    common::ui::menu_item(&mut h, "File", "Export FHIR…");
+    let written = dir.path().join("export.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&written).expect("exported")).expect("JSON");
+    assert_eq!(json["resourceType"], "Bundle");
+    assert_eq!(json["type"], "collection");
+    assert!(
+        h.state().status().contains("FHIR R4 bundle"),
+        "{}",
+        h.state().status()
+    );
+    assert_eq!(
+        std::fs::read(&path).expect("visit"),
+        before,
+        "the visit file is not changed"
+    );
+}

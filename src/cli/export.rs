@@ -3,7 +3,7 @@
 
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::atlas::Atlas;
-use crate::export::{fhir, suggest_coding};
+use crate::export::{fhir, suggest_coding, write_fhir};
 use crate::storage::{self, OpenedVisit};
 use std::io::Write;
 use std::path::Path;
@@ -39,27 +39,19 @@ pub fn export_fhir(
     let Some(opened) = open(visit_file, atlas, err)? else {
         return Ok(EXIT_INVALID);
     };
-    let json = match fhir::visit_bundle(&opened.visit, atlas).to_json() {
-        Ok(json) => json,
-        Err(error) => {
-            writeln!(err, "{}: {error}", visit_file.display())?;
-            return Ok(EXIT_INVALID);
-        }
-    };
     let Some(out_file) = out_file else {
+        let json = match fhir::visit_bundle(&opened.visit, atlas).to_json() {
+            Ok(json) => json,
+            Err(error) => {
+                writeln!(err, "{}: {error}", visit_file.display())?;
+                return Ok(EXIT_INVALID);
+            }
+        };
         out.write_all(json.as_bytes())?;
         out.flush()?;
         return Ok(EXIT_OK);
     };
-    if same_file(visit_file, out_file) {
-        writeln!(
-            err,
-            "{}: is the visit file itself; the export is not written over it",
-            out_file.display()
-        )?;
-        return Ok(EXIT_INVALID);
-    }
-    match storage::write_atomically(out_file, json.as_bytes()) {
+    match write_fhir(&opened.visit, atlas, out_file, Some(visit_file)) {
         Ok(()) => Ok(EXIT_OK),
         Err(error) => {
             writeln!(err, "{error}")?;
@@ -83,23 +75,4 @@ pub fn coding(
         writeln!(out, "{line}")?;
     }
     Ok(EXIT_OK)
-}
-
-/// Whether two paths name the same existing file (through links too; hard links on unix).
-fn same_file(a: &Path, b: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (std::fs::metadata(a), std::fs::metadata(b)) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        }
-    }
 }

@@ -6,8 +6,10 @@
 pub mod aftercare;
 pub mod coding;
 pub mod fhir;
+mod file;
 
 pub use coding::{
     CodingSuggestion, CountedMuscle, CptCode, FamilyCoding, IcdCode, IcdSuggestion, NeedleFamily,
     suggest_coding,
 };
+pub use file::{ExportFileError, same_file, write_export, write_fhir};

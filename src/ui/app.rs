@@ -4,6 +4,7 @@
 
 mod clinician;
 mod dispatch;
+mod export;
 
 use super::action::Action;
 use super::canvas::{self, CanvasState};

@@ -52,6 +52,8 @@ pub enum Command {
     ZoomToPoints,
     /// The visit's clinician's presets and maximum local-anaesthetic doses.
     ClinicianSettings,
+    /// Export the visit as a FHIR R4 bundle.
+    ExportFhir,
     /// Show the front and back diagrams.
     ShowFrontAndBack,
     /// Show the head profiles, left and right.
@@ -69,7 +71,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 25] = [
+    pub const ALL: [Command; 26] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -93,6 +95,7 @@ impl Command {
         Command::AllCriteriaYes,
         Command::ZoomToPoints,
         Command::ClinicianSettings,
+        Command::ExportFhir,
         Command::ShowFrontAndBack,
         Command::ShowHeadProfiles,
     ];
@@ -123,6 +126,7 @@ impl Command {
             Command::AllCriteriaYes => "All criteria present",
             Command::ZoomToPoints => "Zoom to points",
             Command::ClinicianSettings => "Presets and dose limits…",
+            Command::ExportFhir => "Export FHIR…",
             Command::ShowFrontAndBack => "Front + back",
             Command::ShowHeadProfiles => "Head profiles",
         }
@@ -157,6 +161,9 @@ impl Command {
             Command::ZoomToPoints => "Zoom in on the points charted on each view",
             Command::ClinicianSettings => {
                 "Your treatment presets and the maximum local-anaesthetic dose per visit"
+            }
+            Command::ExportFhir => {
+                "The visit as a FHIR R4 bundle (JSON) for the clinic's record; the visit file is not changed"
             }
             Command::ShowFrontAndBack => "The whole body from the front and from the back",
             Command::ShowHeadProfiles => {
@@ -209,7 +216,8 @@ impl Command {
             | Command::PatientOverview
             | Command::CompareVisits
             | Command::ZoomToPoints
-            | Command::ClinicianSettings => &[],
+            | Command::ClinicianSettings
+            | Command::ExportFhir => &[],
         }
     }
 

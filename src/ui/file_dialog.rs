@@ -22,6 +22,31 @@ pub enum FileRequest {
         /// What to do once it is saved there.
         then: Then,
     },
+    /// Where to write the visit as a FHIR R4 bundle (JSON).
+    ExportFhir {
+        /// The suggested file name.
+        suggested_name: String,
+        /// The folder to start in.
+        folder: Option<PathBuf>,
+    },
+}
+
+impl FileRequest {
+    /// The suggested file and the folder to start in, for the requests that write a file.
+    pub fn suggested(&self) -> Option<(&str, Option<&PathBuf>)> {
+        match self {
+            FileRequest::SaveAs {
+                suggested_name,
+                folder,
+                ..
+            }
+            | FileRequest::ExportFhir {
+                suggested_name,
+                folder,
+            } => Some((suggested_name, folder.as_ref())),
+            FileRequest::Open | FileRequest::Folder => None,
+        }
+    }
 }
 
 /// How a request ended.
@@ -60,19 +85,19 @@ impl FilePicker for NativePicker {
             return;
         }
         let (sender, receiver) = mpsc::channel();
-        let mut dialog = rfd::AsyncFileDialog::new().add_filter("TriggerMap visit", &["ron"]);
-        if let FileRequest::SaveAs {
-            suggested_name,
-            folder,
-            ..
-        } = &request
-        {
+        let mut dialog = match request {
+            FileRequest::ExportFhir { .. } => {
+                rfd::AsyncFileDialog::new().add_filter("FHIR R4 bundle (JSON)", &["json"])
+            }
+            _ => rfd::AsyncFileDialog::new().add_filter("TriggerMap visit", &["ron"]),
+        };
+        if let Some((suggested_name, folder)) = request.suggested() {
             dialog = dialog.set_file_name(suggested_name);
             if let Some(folder) = folder {
                 dialog = dialog.set_directory(folder);
             }
         }
-        let save = matches!(request, FileRequest::SaveAs { .. });
+        let save = request.suggested().is_some();
         let folder = request == FileRequest::Folder;
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()

@@ -62,6 +62,7 @@ impl MenuState {
             | Command::ClinicianSettings
             | Command::ShowFrontAndBack
             | Command::ShowHeadProfiles => true,
+            Command::ExportFhir => self.picker_idle,
             Command::MarkActive | Command::MarkLatent | Command::AllCriteriaYes => {
                 self.has_selection && self.editable
             }
@@ -86,6 +87,8 @@ pub fn bar(
             for command in [Command::OpenFolder, Command::NewFollowUp] {
                 command_button(ui, state, command, &mut actions);
             }
+            ui.separator();
+            command_button(ui, state, Command::ExportFhir, &mut actions);
             recent_patients(ui, &state.recent, &mut actions);
         });
         ui.menu_button("Edit", |ui| {

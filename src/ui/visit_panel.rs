@@ -4,6 +4,7 @@
 use super::action::Action;
 use super::{point_list, visit_form};
 use crate::clinicians::ClinicianSettings;
+use crate::export::{NeedleFamily, suggest_coding};
 use crate::model::{InjectedTotals, PointId, Status, Visit, name_muscles_in};
 use crate::session::Session;
 use egui::Ui;
@@ -39,6 +40,7 @@ pub fn show(
         ));
     });
     injected_totals(ui, visit, clinician);
+    coding_suggestion(ui, session);
     // Each knot's trend since first charted, when the visit is of the open patient's.
     let history = session
         .is_of_folder_patient()
@@ -95,6 +97,43 @@ fn injected_totals(ui: &mut Ui, visit: &Visit, clinician: Option<&ClinicianSetti
             egui::RichText::new(format!("Warning: {warning}")).strong(),
         );
     }
+}
+
+/// The procedure and diagnosis codes the visit suggests (for the clinician to confirm), folded
+/// under a one-line summary; a treated point without a muscle shows why there is no code.
+fn coding_suggestion(ui: &mut Ui, session: &Session) {
+    let visit = session.visit();
+    if visit.points.is_empty() {
+        return;
+    }
+    let coding = suggest_coding(visit, session.atlas());
+    let mut summary: Vec<String> = [NeedleFamily::Injection, NeedleFamily::DryNeedling]
+        .into_iter()
+        .filter_map(|family| coding.family(family))
+        .map(|family| match family.code() {
+            Some(code) => format!("CPT {}", code.code()),
+            None => "CPT: assign a muscle".to_owned(),
+        })
+        .collect();
+    summary.extend(coding.diagnoses.iter().map(|d| d.code.to_string()));
+    let blocked = [NeedleFamily::Injection, NeedleFamily::DryNeedling]
+        .into_iter()
+        .filter_map(|family| coding.family(family))
+        .any(|family| family.code().is_none());
+    let title = egui::RichText::new(format!("Coding, suggested: {}", summary.join(" · ")));
+    let title = if blocked || coding.needs_review() {
+        title.color(ui.visuals().warn_fg_color)
+    } else {
+        title
+    };
+    egui::CollapsingHeader::new(title)
+        .id_salt("coding_suggestion")
+        .default_open(false)
+        .show(ui, |ui| {
+            for line in coding.lines() {
+                ui.label(line);
+            }
+        });
 }
 
 /// The signature and the amendments the file keeps: who, when, why and what changed.

@@ -129,6 +129,7 @@ impl TriggerMapApp {
                 }
             }
             Command::ClinicianSettings => self.open_clinician_settings(),
+            Command::ExportFhir => self.request_fhir_export(ctx),
             Command::ShowFrontAndBack => self.canvas.layout = super::super::canvas::Layout::Both,
             Command::ShowHeadProfiles => {
                 self.canvas.layout = super::super::canvas::Layout::Profiles;
@@ -489,14 +490,10 @@ impl TriggerMapApp {
             FileAnswer::Chosen(path) => self.use_path(request, &path, Some(ctx)),
             FileAnswer::Cancelled => self.status = "Cancelled.".to_owned(),
             FileAnswer::Unavailable => {
-                let text = match &request {
-                    FileRequest::Open | FileRequest::Folder => String::new(),
-                    FileRequest::SaveAs {
-                        suggested_name,
-                        folder,
-                        ..
-                    } => folder
-                        .clone()
+                let text = match request.suggested() {
+                    None => String::new(),
+                    Some((suggested_name, folder)) => folder
+                        .cloned()
                         .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
                         .join(suggested_name)
                         .display()
@@ -512,6 +509,7 @@ impl TriggerMapApp {
         match request {
             FileRequest::Open => self.open_now(path),
             FileRequest::Folder => self.open_folder_now(path),
+            FileRequest::ExportFhir { .. } => self.export_fhir_to(path),
             FileRequest::SaveAs { then, .. } => {
                 let path = if path.extension().is_none() {
                     path.with_extension("ron")

@@ -21,6 +21,7 @@ impl TypePath {
             FileRequest::Open => "open",
             FileRequest::Folder => "open (a patient folder)",
             FileRequest::SaveAs { .. } => "save to",
+            FileRequest::ExportFhir { .. } => "export the FHIR bundle to",
         };
         ui.heading(format!("File to {verb}"));
         ui.label("No file dialog is available on this system. Type the path:");
