@@ -44,6 +44,8 @@ pub struct TriggerMapApp {
     status: String,
     close_confirmed: bool,
     title: String,
+    /// Where to write the chart's layout when it changes (for checks of the real window).
+    layout_report: Option<(PathBuf, String)>,
 }
 
 impl TriggerMapApp {
@@ -65,6 +67,7 @@ impl TriggerMapApp {
             status: "Click on the body chart where the knot is.".to_owned(),
             close_confirmed: false,
             title: String::new(),
+            layout_report: None,
         }
     }
 
@@ -104,6 +107,13 @@ impl TriggerMapApp {
     /// The settings of the visit's clinician, if they have any.
     pub fn clinician_settings(&self) -> Option<&crate::clinicians::ClinicianSettings> {
         self.clinicians.of(&self.session.visit().clinician)
+    }
+
+    /// Writes the chart's layout ([`CanvasState::layout_report`]) to `file` whenever it changes,
+    /// so that a check of the real window can click where a clinician would.
+    pub fn with_layout_report(mut self, file: PathBuf) -> Self {
+        self.layout_report = Some((file, String::new()));
+        self
     }
 
     /// Uses `now` as the time of signatures, amendments and follow-up visits (for tests).
@@ -269,6 +279,7 @@ impl TriggerMapApp {
             history_dock::chart_overlays(ui, &self.canvas, &self.session, &self.history);
         });
         actions.extend(self.dialogs.show(&ctx, &self.session));
+        self.write_layout_report();
 
         for action in actions {
             self.carry_out(action, Some(&ctx));
@@ -327,6 +338,19 @@ impl TriggerMapApp {
                 .open(Dialog::UnsavedChanges(super::dialogs::UnsavedChanges {
                     then: super::action::Then::Close,
                 }));
+        }
+    }
+
+    fn write_layout_report(&mut self) {
+        let Some((file, written)) = &mut self.layout_report else {
+            return;
+        };
+        let report = self.canvas.layout_report();
+        if report != *written {
+            if let Err(error) = std::fs::write(&*file, &report) {
+                eprintln!("triggermap: layout report {}: {error}", file.display());
+            }
+            *written = report;
         }
     }
 

@@ -286,6 +286,22 @@ impl CanvasState {
         }
     }
 
+    /// How each view shown last frame maps to the screen, one line each: the view, the screen
+    /// position of its origin (the midline at the vertex; the ear plane at the vertex on a
+    /// profile), its scale in points per fraction of height, and the sign of `x` on screen
+    /// (`u = sign × x`). For checks of the real window, which click where a clinician would.
+    pub fn layout_report(&self) -> String {
+        let mut report = String::new();
+        for frame in self.last_frames.iter().flatten() {
+            let sign = to_diagram(frame.view, PatientPoint::new(1.0, 0.0)).u;
+            report.push_str(&format!(
+                "{:?}\t{:.2}\t{:.2}\t{:.3}\t{sign}\n",
+                frame.view, frame.origin.x, frame.origin.y, frame.scale
+            ));
+        }
+        report
+    }
+
     /// Where a patient-frame point of `view` was drawn last frame (None if that view was not
     /// shown). Used by UI tests to click where a clinician would.
     pub fn screen_pos(&self, view: View, p: PatientPoint) -> Option<Pos2> {

@@ -66,6 +66,10 @@ pub fn run(atlas: Atlas, file: Option<PathBuf>) -> eframe::Result<()> {
                 Ok(file) => app = app.with_clinician_settings(file),
                 Err(error) => eprintln!("triggermap: presets are not kept: {error}"),
             }
+            // For checks of the real window (.ci/smoke-window): where the chart is drawn.
+            if let Some(report) = std::env::var_os("TRIGGERMAP_LAYOUT_REPORT") {
+                app = app.with_layout_report(PathBuf::from(report));
+            }
             if let Some(path) = file {
                 app.open_argument(&path);
             }
