@@ -42,6 +42,47 @@ pub fn from_diagram(view: View, d: DiagramPoint) -> PatientPoint {
     }
 }
 
+/// The area drawn around a view's figure, in diagram coordinates (fractions of height): the whole
+/// body on the front and back, the head and neck on a profile. The screen and the printed chart
+/// frame every view alike.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ViewExtent {
+    /// Half its width, about the midline (or the ear plane, on a profile).
+    pub half_width: f32,
+    /// Its top.
+    pub top: f32,
+    /// Its bottom.
+    pub bottom: f32,
+}
+
+impl ViewExtent {
+    /// The extent of `view`.
+    pub fn of(view: View) -> ViewExtent {
+        match view {
+            View::Front | View::Back => ViewExtent {
+                half_width: 0.21,
+                top: -0.05,
+                bottom: 1.02,
+            },
+            View::LeftProfile | View::RightProfile => ViewExtent {
+                half_width: 0.08,
+                top: -0.02,
+                bottom: 0.235,
+            },
+        }
+    }
+
+    /// Its width.
+    pub fn width(self) -> f32 {
+        2.0 * self.half_width
+    }
+
+    /// Its height.
+    pub fn height(self) -> f32 {
+        self.bottom - self.top
+    }
+}
+
 /// How many polygon vertices each span between two control points becomes.
 pub const SAMPLES_PER_SEGMENT: usize = 8;
 

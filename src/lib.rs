@@ -12,6 +12,7 @@
 //! build with no egui at all.
 
 pub mod atlas;
+pub mod chart_style;
 pub mod cli;
 pub mod clinicians;
 pub mod editing;
@@ -24,6 +25,7 @@ pub mod lock;
 pub mod model;
 pub mod paths;
 pub mod recovery;
+pub mod report;
 pub mod session;
 pub mod storage;
 #[cfg(feature = "gui")]

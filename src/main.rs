@@ -77,6 +77,14 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Draw a visit for the record; the visit file is only read.
+    Report {
+        /// The visit file.
+        visit: PathBuf,
+        /// Write its body charts as a PNG at print resolution to FILE (replaced atomically).
+        #[arg(long, value_name = "FILE")]
+        png: PathBuf,
+    },
     /// Suggest the procedure (CPT) and diagnosis (ICD-10-CM) codes of a visit, to be confirmed.
     Coding {
         /// The visit file.
@@ -152,6 +160,9 @@ fn main() -> ExitCode {
             &mut out,
             &mut std::io::stderr(),
         ),
+        Some(Command::Report { visit, png }) => {
+            cli::report_png(&visit, &png, &atlas, &mut std::io::stderr())
+        }
         Some(Command::Coding { visit }) => {
             cli::coding(&visit, &atlas, &mut out, &mut std::io::stderr())
         }

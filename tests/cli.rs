@@ -255,3 +255,40 @@ fn locate_takes_a_figure_and_the_profiles() {
     assert_eq!(code, 2);
     assert!(err.contains("male or female"), "{err}");
 }
+
+#[test]
+fn report_writes_the_chart_as_a_png_and_never_over_the_visit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let visit = dir.path().join("visit.ron");
+    std::fs::copy("tests/fixtures/example-visit.ron", &visit).expect("copy");
+    let before = std::fs::read(&visit).expect("visit");
+    let png = dir.path().join("chart.png");
+    let (code, _, err) = triggermap(&[
+        "report",
+        visit.to_str().expect("utf-8"),
+        "--png",
+        png.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&png).expect("written");
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let pixmap = tiny_skia::Pixmap::decode_png(&bytes).expect("a PNG");
+    assert!(
+        pixmap.height() > 2500,
+        "print resolution: {}",
+        pixmap.height()
+    );
+    let (code, _, err) = triggermap(&[
+        "report",
+        visit.to_str().expect("utf-8"),
+        "--png",
+        visit.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("is the visit file itself"), "{err}");
+    assert_eq!(
+        std::fs::read(&visit).expect("visit"),
+        before,
+        "the visit is not changed"
+    );
+}

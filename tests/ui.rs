@@ -869,3 +869,27 @@ fn the_visit_exports_as_fhir_and_shows_its_coding_suggestion() {
         "the visit file is not changed"
     );
 }
+
+#[test]
+fn the_chart_exports_as_a_png_beside_the_visit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = common::example_copy(dir.path());
+    let before = std::fs::read(&path).expect("visit");
+    let out = dir.path().join("chart");
+    let mut app = app_with_answers(vec![FileAnswer::Chosen(out)]);
+    app.open_path(&path);
+    let mut h = harness(app);
+    common::ui::menu_item(&mut h, "File", "Export chart (PNG)…");
+    let png = std::fs::read(dir.path().join("chart.png")).expect("exported");
+    assert!(png.starts_with(b"\x89PNG"));
+    assert!(
+        h.state().status().contains("Exported the chart"),
+        "{}",
+        h.state().status()
+    );
+    assert_eq!(
+        std::fs::read(&path).expect("visit"),
+        before,
+        "the visit file is not changed"
+    );
+}

@@ -3,7 +3,7 @@
 
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::atlas::Atlas;
-use crate::export::{fhir, suggest_coding, write_fhir};
+use crate::export::{fhir, suggest_coding, write_export, write_fhir};
 use crate::storage::{self, OpenedVisit};
 use std::io::Write;
 use std::path::Path;
@@ -52,6 +52,37 @@ pub fn export_fhir(
         return Ok(EXIT_OK);
     };
     match write_fhir(&opened.visit, atlas, out_file, Some(visit_file)) {
+        Ok(()) => Ok(EXIT_OK),
+        Err(error) => {
+            writeln!(err, "{error}")?;
+            Ok(EXIT_INVALID)
+        }
+    }
+}
+
+/// `triggermap report VISIT --png FILE`: the visit's body charts (front and back, and the head
+/// profiles when it has a point on one) on its own figure, as a PNG at print resolution, written
+/// atomically (`0600`), never over the visit file. Returns [`EXIT_INVALID`] with the error
+/// (naming the file) on `err` when the visit cannot be read or the picture written.
+pub fn report_png(
+    visit_file: &Path,
+    png_file: &Path,
+    atlas: &Atlas,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    let Some(opened) = open(visit_file, atlas, err)? else {
+        return Ok(EXIT_INVALID);
+    };
+    let figure_atlas = atlas.for_figure(opened.visit.figure);
+    let png =
+        match crate::report::chart_png(&opened.visit, &figure_atlas, crate::report::PRINT_SCALE) {
+            Ok(png) => png,
+            Err(error) => {
+                writeln!(err, "{}: {error}", png_file.display())?;
+                return Ok(EXIT_INVALID);
+            }
+        };
+    match write_export(png_file, Some(visit_file), &png) {
         Ok(()) => Ok(EXIT_OK),
         Err(error) => {
             writeln!(err, "{error}")?;

@@ -36,6 +36,7 @@ pub struct TriggerMapApp {
     inspector: inspector::InspectorState,
     point_list: point_list::ListState,
     visit_form: visit_form::VisitFormState,
+    visit_summary: visit_panel::VisitSummary,
     history: HistoryViews,
     recent: RecentPatientsFile,
     clinicians: ClinicianSettingsFile,
@@ -59,6 +60,7 @@ impl TriggerMapApp {
             inspector: inspector::InspectorState::default(),
             point_list: point_list::ListState::default(),
             visit_form: visit_form::VisitFormState::default(),
+            visit_summary: visit_panel::VisitSummary::default(),
             history: HistoryViews::default(),
             recent: RecentPatientsFile::default(),
             clinicians: ClinicianSettingsFile::default(),
@@ -260,6 +262,7 @@ impl TriggerMapApp {
                 actions.extend(visit_panel::show(
                     ui,
                     &self.session,
+                    &mut self.visit_summary,
                     &mut self.visit_form,
                     &mut self.point_list,
                     self.selected,

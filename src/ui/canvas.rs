@@ -5,42 +5,28 @@ use super::action::Action;
 use super::marker_sprites::{MarkerSprites, Sprite};
 use super::style;
 use crate::atlas::{Atlas, Layer, RegionIndex, Shape};
+use crate::chart_style;
 use crate::editing::{Edit, identify};
-use crate::geometry::{DiagramPoint, PatientPoint, from_diagram, to_diagram};
+use crate::geometry::{DiagramPoint, PatientPoint, ViewExtent, from_diagram, to_diagram};
 use crate::model::{PointId, Side, TriggerPoint, View, Visit};
 use egui::{Color32, Id, Mesh, Painter, Pos2, Rect, Response, Sense, Stroke, Ui, Vec2, pos2, vec2};
 use std::sync::Arc;
 
-/// The area drawn around a view's figure, in diagram coordinates (fractions of height).
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Extent {
-    /// Half its width, about the midline (or the ear, on a profile).
-    half_width: f32,
-    /// Its top and bottom.
-    top: f32,
-    bottom: f32,
+/// The area drawn around a view's figure (shared with the printed chart), and how it fits the
+/// screen.
+type Extent = ViewExtent;
+
+/// How a view's extent fits a screen rectangle.
+trait Fit {
+    /// The scale at which it fits `rect`.
+    fn fit(self, rect: Rect) -> f32;
+    /// Its vertical middle.
+    fn middle(self) -> f32;
 }
 
-impl Extent {
-    /// The whole body on the front and back; the head and neck on a profile.
-    fn of(view: View) -> Extent {
-        match view {
-            View::Front | View::Back => Extent {
-                half_width: 0.21,
-                top: -0.05,
-                bottom: 1.02,
-            },
-            View::LeftProfile | View::RightProfile => Extent {
-                half_width: 0.08,
-                top: -0.02,
-                bottom: 0.235,
-            },
-        }
-    }
-
-    /// The scale at which it fits `rect`.
+impl Fit for Extent {
     fn fit(self, rect: Rect) -> f32 {
-        (rect.width() / (2.0 * self.half_width)).min(rect.height() / (self.bottom - self.top))
+        (rect.width() / self.width()).min(rect.height() / self.height())
     }
 
     fn middle(self) -> f32 {
@@ -60,10 +46,6 @@ const MAX_ZOOM: f32 = 8.0;
 /// How near the midline (patient frame, ≈5 mm at 175 cm) a click is said to be on it: its side
 /// is then told in the status bar.
 const MIDLINE_BAND: f32 = 0.003;
-
-/// Where the side letters stand: distance from the midline and height, patient frame.
-const SIDE_LETTER_X: f32 = 0.19;
-const SIDE_LETTER_Y: f32 = 0.08;
 
 /// Which diagrams are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -770,12 +752,7 @@ fn draw_highlights(
 /// The view's title and the patient's sides, placed through the same transform as the figure so
 /// that the letters can never disagree with the drawing.
 fn draw_titles(painter: &Painter, frame: &DiagramFrame) {
-    let title = match frame.view {
-        View::Front => "FRONT (anterior)",
-        View::Back => "BACK (posterior)",
-        View::LeftProfile => "LEFT SIDE (profile)",
-        View::RightProfile => "RIGHT SIDE (profile)",
-    };
+    let title = chart_style::view_title(frame.view);
     painter.text(
         frame.rect.center_top() + vec2(0.0, 8.0),
         egui::Align2::CENTER_TOP,
@@ -783,17 +760,7 @@ fn draw_titles(painter: &Painter, frame: &DiagramFrame) {
         egui::FontId::proportional(15.0),
         style::LABEL,
     );
-    // A profile shows one side: its letter stands behind the head.
-    let letters: Vec<(Side, PatientPoint)> = match frame.view.profile_side() {
-        Some(side) => vec![(side, PatientPoint::new(-0.085, 0.025))],
-        None => vec![
-            (Side::Left, PatientPoint::new(SIDE_LETTER_X, SIDE_LETTER_Y)),
-            (
-                Side::Right,
-                PatientPoint::new(-SIDE_LETTER_X, SIDE_LETTER_Y),
-            ),
-        ],
-    };
+    let letters = chart_style::side_letters(frame.view);
     for (side, place) in letters {
         let at = frame.screen_of(place);
         let at = pos2(

@@ -52,6 +52,8 @@ pub enum Command {
     ZoomToPoints,
     /// The visit's clinician's presets and maximum local-anaesthetic doses.
     ClinicianSettings,
+    /// Export the visit's charts as a PNG.
+    ExportChart,
     /// Export the visit as a FHIR R4 bundle.
     ExportFhir,
     /// Show the front and back diagrams.
@@ -71,7 +73,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 26] = [
+    pub const ALL: [Command; 27] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -95,6 +97,7 @@ impl Command {
         Command::AllCriteriaYes,
         Command::ZoomToPoints,
         Command::ClinicianSettings,
+        Command::ExportChart,
         Command::ExportFhir,
         Command::ShowFrontAndBack,
         Command::ShowHeadProfiles,
@@ -126,6 +129,7 @@ impl Command {
             Command::AllCriteriaYes => "All criteria present",
             Command::ZoomToPoints => "Zoom to points",
             Command::ClinicianSettings => "Presets and dose limits…",
+            Command::ExportChart => "Export chart (PNG)…",
             Command::ExportFhir => "Export FHIR…",
             Command::ShowFrontAndBack => "Front + back",
             Command::ShowHeadProfiles => "Head profiles",
@@ -161,6 +165,9 @@ impl Command {
             Command::ZoomToPoints => "Zoom in on the points charted on each view",
             Command::ClinicianSettings => {
                 "Your treatment presets and the maximum local-anaesthetic dose per visit"
+            }
+            Command::ExportChart => {
+                "The body charts at print resolution, for the patient's record; the visit file is not changed"
             }
             Command::ExportFhir => {
                 "The visit as a FHIR R4 bundle (JSON) for the clinic's record; the visit file is not changed"
@@ -217,6 +224,7 @@ impl Command {
             | Command::CompareVisits
             | Command::ZoomToPoints
             | Command::ClinicianSettings
+            | Command::ExportChart
             | Command::ExportFhir => &[],
         }
     }

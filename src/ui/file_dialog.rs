@@ -29,6 +29,13 @@ pub enum FileRequest {
         /// The folder to start in.
         folder: Option<PathBuf>,
     },
+    /// Where to write the visit's charts as a PNG.
+    ExportChart {
+        /// The suggested file name.
+        suggested_name: String,
+        /// The folder to start in.
+        folder: Option<PathBuf>,
+    },
 }
 
 impl FileRequest {
@@ -41,6 +48,10 @@ impl FileRequest {
                 ..
             }
             | FileRequest::ExportFhir {
+                suggested_name,
+                folder,
+            }
+            | FileRequest::ExportChart {
                 suggested_name,
                 folder,
             } => Some((suggested_name, folder.as_ref())),
@@ -88,6 +99,9 @@ impl FilePicker for NativePicker {
         let mut dialog = match request {
             FileRequest::ExportFhir { .. } => {
                 rfd::AsyncFileDialog::new().add_filter("FHIR R4 bundle (JSON)", &["json"])
+            }
+            FileRequest::ExportChart { .. } => {
+                rfd::AsyncFileDialog::new().add_filter("PNG picture", &["png"])
             }
             _ => rfd::AsyncFileDialog::new().add_filter("TriggerMap visit", &["ron"]),
         };

@@ -6,9 +6,9 @@ use super::knot_history;
 use crate::atlas::Atlas;
 use crate::clinicians::TreatmentPreset;
 use crate::editing::Edit;
-use crate::model::PointId;
 use crate::model::{Criterion, MuscleId, Procedure, Side, Status, Treatment, TriggerPoint, Visit};
 use crate::model::{MAX_INJECTION_ML, MAX_PRESSURE_THRESHOLD};
+use crate::model::{PatientPoint, PointId, View};
 use crate::session::Session;
 use egui::Ui;
 
@@ -17,6 +17,37 @@ use egui::Ui;
 pub struct InspectorState {
     /// The text typed to filter the muscle list.
     pub muscle_filter: String,
+    /// The regions at the selected point and what they were found for (atlas, view, place):
+    /// looked up once per place, not every frame.
+    candidates: Option<(CandidatesKey, bool, Vec<usize>)>,
+}
+
+/// What the muscles at a place were found for: the atlas (figure), the view and the place.
+type CandidatesKey = (usize, View, (u32, u32));
+
+impl InspectorState {
+    /// The regions under `pos` (`true`), or the three nearest when it lies in none (`false`).
+    fn candidates(&mut self, atlas: &Atlas, view: View, pos: PatientPoint) -> (bool, &[usize]) {
+        let key = (
+            std::ptr::from_ref(atlas) as usize,
+            view,
+            (pos.x.to_bits(), pos.y.to_bits()),
+        );
+        if self.candidates.as_ref().is_none_or(|(k, ..)| *k != key) {
+            let here = atlas.regions_at(view, pos);
+            let entry = if here.is_empty() {
+                let nearest = atlas.nearest_regions(view, pos, 3);
+                (key, false, nearest.into_iter().map(|(r, _)| r).collect())
+            } else {
+                (key, true, here)
+            };
+            self.candidates = Some(entry);
+        }
+        match &self.candidates {
+            Some((_, inside, regions)) => (*inside, regions),
+            None => (false, &[]),
+        }
+    }
 }
 
 /// The panel right of the chart: the selected point's knot section (when a patient folder is
@@ -275,18 +306,15 @@ fn muscle_section(
     });
 
     // Other muscles under this spot (deep ones), or the nearest when it is in none.
-    let here = atlas.regions_at(edited.view, edited.pos);
-    let (title, candidates): (&str, Vec<usize>) = if here.is_empty() {
-        let nearest = atlas.nearest_regions(edited.view, edited.pos, 3);
-        (
-            "Not inside a muscle. Nearest:",
-            nearest.into_iter().map(|(r, _)| r).collect(),
-        )
+    let (inside, candidates) = state.candidates(atlas, edited.view, edited.pos);
+    let title = if inside {
+        "Muscles under this spot:"
     } else {
-        ("Muscles under this spot:", here)
+        "Not inside a muscle. Nearest:"
     };
     let others: Vec<usize> = candidates
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&r| {
             let region = &atlas.regions()[r];
             Some(&atlas.muscle_of(region).id) != edited.muscle.as_ref()

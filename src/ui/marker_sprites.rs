@@ -39,7 +39,7 @@ const SPRITES: [Sprite; 6] = [
 ];
 
 /// The radius of a point marker on the chart, in points.
-pub const MARKER_RADIUS: f32 = 8.0;
+pub const MARKER_RADIUS: f32 = crate::chart_style::MARKER_RADIUS;
 
 /// The marker texture, uploaded once per app.
 pub struct MarkerSprites {

@@ -1,39 +1,39 @@
 //! Colours and point markers of the chart, in one place so that the chart, the list and the
 //! legend agree.
 
+use crate::chart_style;
 use crate::model::Status;
 use egui::{Color32, Painter, Pos2, Shape, pos2, vec2};
 
+/// An egui colour of the shared chart palette.
+const fn color(c: chart_style::Rgba) -> Color32 {
+    Color32::from_rgba_unmultiplied_const(c.r, c.g, c.b, c.a)
+}
+
 /// The paper behind each body diagram.
-pub const PAPER: Color32 = Color32::from_rgb(252, 251, 248);
+pub const PAPER: Color32 = color(chart_style::PAPER);
 /// The body's fill.
-pub const SKIN: Color32 = Color32::from_rgb(245, 230, 214);
+pub const SKIN: Color32 = color(chart_style::SKIN);
 /// The body's outline.
-pub const SKIN_OUTLINE: Color32 = Color32::from_rgb(150, 118, 96);
+pub const SKIN_OUTLINE: Color32 = color(chart_style::SKIN_OUTLINE);
 /// The landmark layer's faint lines (face, bones).
-pub const LANDMARK: Color32 = Color32::from_rgba_unmultiplied_const(120, 92, 74, 110);
+pub const LANDMARK: Color32 = color(chart_style::LANDMARK);
 /// A superficial muscle's fill.
-pub const MUSCLE_FILL: Color32 = Color32::from_rgba_unmultiplied_const(150, 62, 52, 40);
+pub const MUSCLE_FILL: Color32 = color(chart_style::MUSCLE_FILL);
 /// A muscle's outline.
-pub const MUSCLE_OUTLINE: Color32 = Color32::from_rgba_unmultiplied_const(120, 50, 42, 150);
+pub const MUSCLE_OUTLINE: Color32 = color(chart_style::MUSCLE_OUTLINE);
 /// A deep muscle's dashed outline.
-pub const DEEP_OUTLINE: Color32 = Color32::from_rgba_unmultiplied_const(55, 80, 140, 170);
+pub const DEEP_OUTLINE: Color32 = color(chart_style::DEEP_OUTLINE);
 /// The muscle under the pointer.
 pub const HOVER_FILL: Color32 = Color32::from_rgba_unmultiplied_const(40, 110, 190, 80);
 /// The selected point's muscle.
 pub const SELECTED_MUSCLE_FILL: Color32 = Color32::from_rgba_unmultiplied_const(200, 140, 20, 70);
 /// Side letters and view titles.
-pub const LABEL: Color32 = Color32::from_rgb(60, 60, 70);
+pub const LABEL: Color32 = color(chart_style::LABEL);
 
 /// Colour of a point of this status.
 pub fn status_color(status: Status) -> Color32 {
-    match status {
-        Status::Active => Color32::from_rgb(200, 30, 40),
-        Status::Latent => Color32::from_rgb(230, 140, 0),
-        Status::Unclassified => Color32::from_rgb(90, 90, 100),
-        Status::ToReexamine => Color32::from_rgb(40, 90, 200),
-        Status::Resolved => Color32::from_rgb(40, 140, 70),
-    }
+    color(chart_style::status_color(status))
 }
 
 /// The marker's shape, named for the legend.
@@ -51,7 +51,7 @@ pub fn status_shape_name(status: Status) -> &'static str {
 /// open ones.
 pub fn number_shape(painter: &Painter, center: Pos2, status: Status, number: usize) -> Shape {
     let color = status_color(status);
-    let filled = matches!(status, Status::Active | Status::Latent);
+    let filled = chart_style::is_filled(status);
     let text_color = if filled { Color32::WHITE } else { color };
     let galley = painter.layout_no_wrap(number.to_string(), number_font(number), text_color);
     let at = center + vec2(0.0, 0.5) - galley.size() / 2.0;

@@ -4,15 +4,39 @@
 use super::action::Action;
 use super::{point_list, visit_form};
 use crate::clinicians::ClinicianSettings;
-use crate::export::{NeedleFamily, suggest_coding};
-use crate::model::{InjectedTotals, PointId, Status, Visit, name_muscles_in};
+use crate::export::{CodingSuggestion, NeedleFamily, suggest_coding};
+use crate::model::{InjectedTotals, PointId, Status, name_muscles_in};
 use crate::session::Session;
 use egui::Ui;
+
+/// What the panel computes from the whole visit (injected totals, coding suggestion), kept until
+/// the visit changes: a visit of hundreds of points must not cost that every frame.
+#[derive(Debug, Default)]
+pub struct VisitSummary {
+    /// The session's document generation and revision it was computed for.
+    key: Option<(u64, u64)>,
+    totals: InjectedTotals,
+    coding: Option<CodingSuggestion>,
+}
+
+impl VisitSummary {
+    fn update(&mut self, session: &Session) {
+        let key = (session.generation(), session.document().revision());
+        if self.key != Some(key) {
+            let visit = session.visit();
+            self.totals = InjectedTotals::of(visit);
+            self.coding =
+                (!visit.points.is_empty()).then(|| suggest_coding(visit, session.atlas()));
+            self.key = Some(key);
+        }
+    }
+}
 
 /// Shows the panel; returns what the user asked for in it.
 pub fn show(
     ui: &mut Ui,
     session: &Session,
+    summary: &mut VisitSummary,
     form: &mut visit_form::VisitFormState,
     list: &mut point_list::ListState,
     selected: Option<PointId>,
@@ -39,8 +63,11 @@ pub fn show(
             count(Status::Latent)
         ));
     });
-    injected_totals(ui, visit, clinician);
-    coding_suggestion(ui, session);
+    summary.update(session);
+    injected_totals(ui, &summary.totals, clinician);
+    if let Some(coding) = &summary.coding {
+        coding_suggestion(ui, coding);
+    }
     // Each knot's trend since first charted, when the visit is of the open patient's.
     let history = session
         .is_of_folder_patient()
@@ -58,8 +85,7 @@ pub fn show(
 
 /// What the visit injected in all, and a warning for each local anaesthetic above the
 /// clinician's maximum.
-fn injected_totals(ui: &mut Ui, visit: &Visit, clinician: Option<&ClinicianSettings>) {
-    let totals = InjectedTotals::of(visit);
+fn injected_totals(ui: &mut Ui, totals: &InjectedTotals, clinician: Option<&ClinicianSettings>) {
     if totals.injections == 0 {
         return;
     }
@@ -89,7 +115,7 @@ fn injected_totals(ui: &mut Ui, visit: &Visit, clinician: Option<&ClinicianSetti
         ));
     }
     for warning in clinician
-        .map(|c| c.dose_warnings(&totals))
+        .map(|c| c.dose_warnings(totals))
         .unwrap_or_default()
     {
         ui.colored_label(
@@ -101,12 +127,7 @@ fn injected_totals(ui: &mut Ui, visit: &Visit, clinician: Option<&ClinicianSetti
 
 /// The procedure and diagnosis codes the visit suggests (for the clinician to confirm), folded
 /// under a one-line summary; a treated point without a muscle shows why there is no code.
-fn coding_suggestion(ui: &mut Ui, session: &Session) {
-    let visit = session.visit();
-    if visit.points.is_empty() {
-        return;
-    }
-    let coding = suggest_coding(visit, session.atlas());
+fn coding_suggestion(ui: &mut Ui, coding: &CodingSuggestion) {
     let mut summary: Vec<String> = [NeedleFamily::Injection, NeedleFamily::DryNeedling]
         .into_iter()
         .filter_map(|family| coding.family(family))

@@ -22,6 +22,7 @@ impl TypePath {
             FileRequest::Folder => "open (a patient folder)",
             FileRequest::SaveAs { .. } => "save to",
             FileRequest::ExportFhir { .. } => "export the FHIR bundle to",
+            FileRequest::ExportChart { .. } => "export the chart to",
         };
         ui.heading(format!("File to {verb}"));
         ui.label("No file dialog is available on this system. Type the path:");

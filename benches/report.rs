@@ -1,0 +1,51 @@
+//! The visit drawn for the record: a 40-point visit's charts (front, back and the head profiles)
+//! as SVG and as a PNG at print resolution, without a window or GPU.
+// A benchmark, like a test, stops at the first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use triggermap::atlas::Atlas;
+use triggermap::editing::identify;
+use triggermap::model::{Status, TriggerPoint, Visit};
+use triggermap::report::{PRINT_SCALE, chart_png, chart_svg, chart_views};
+
+/// A visit of 40 points at the atlas's classic sites, left and right, every status.
+fn visit_of_40(atlas: &Atlas) -> Visit {
+    let mut visit = Visit::new_now();
+    let sites: Vec<_> = atlas
+        .muscles()
+        .iter()
+        .flat_map(|m| m.sites.iter().map(|s| (s.view, s.pos)))
+        .collect();
+    for i in 0..40 {
+        let (view, pos) = sites[(i * 7) % sites.len()];
+        let pos = if i % 2 == 0 || !view.is_body() {
+            pos
+        } else {
+            pos.mirrored()
+        };
+        let (muscle, side) = identify(atlas, view, pos);
+        let mut point = TriggerPoint::new(view, pos, muscle, side);
+        point.status = Status::ALL[i % Status::ALL.len()];
+        visit.points.push(point);
+    }
+    visit
+}
+
+fn report(c: &mut Criterion) {
+    let atlas = Atlas::builtin().expect("atlas");
+    let visit = visit_of_40(&atlas);
+    let views = chart_views(&visit);
+    c.bench_function("chart_svg_40_points", |b| {
+        b.iter(|| chart_svg(&visit, &atlas, &views, PRINT_SCALE));
+    });
+    let mut group = c.benchmark_group("print");
+    group.sample_size(10);
+    group.bench_function("chart_png_40_points_print_resolution", |b| {
+        b.iter(|| chart_png(&visit, &atlas, PRINT_SCALE).expect("rendered"));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, report);
+criterion_main!(benches);
