@@ -39,7 +39,7 @@ const VIEWS: usize = View::ALL.len();
 /// How near (screen points) the pointer must be to a marker to pick it.
 const PICK_RADIUS: f32 = 11.0;
 /// Screen distance below which outline vertices are merged when drawing.
-const MIN_VERTEX_SPACING: f32 = 4.0;
+const MIN_VERTEX_SPACING: f32 = 5.0;
 /// Zoom limits.
 const MIN_ZOOM: f32 = 0.5;
 const MAX_ZOOM: f32 = 8.0;
@@ -549,8 +549,13 @@ fn shape_points(frame: &DiagramFrame, shape: &Shape) -> Vec<Pos2> {
 /// The outline on screen without vertices closer than [`MIN_VERTEX_SPACING`] to the last one
 /// kept: the smooth outlines have more vertices than a screen needs at ordinary zoom.
 fn screen_outline(frame: &DiagramFrame, shape: &Shape) -> Vec<Pos2> {
-    let mut out: Vec<Pos2> = Vec::with_capacity(shape.polygon.len());
-    for p in shape.polygon.iter().map(|&p| frame.screen_of(p)) {
+    screen_line(frame, &shape.polygon)
+}
+
+/// `points` on screen, vertices closer than [`MIN_VERTEX_SPACING`] merged.
+fn screen_line(frame: &DiagramFrame, points: &[PatientPoint]) -> Vec<Pos2> {
+    let mut out: Vec<Pos2> = Vec::with_capacity(points.len());
+    for p in points.iter().map(|&p| frame.screen_of(p)) {
         if out
             .last()
             .is_none_or(|last| last.distance(p) >= MIN_VERTEX_SPACING)
@@ -664,11 +669,8 @@ fn landmark_shapes(atlas: &Atlas, frame: &DiagramFrame, out: &mut Vec<egui::Shap
         } else {
             Stroke::new(1.2, style::LANDMARK)
         };
-        let points: Vec<Pos2> = landmark
-            .points
-            .iter()
-            .map(|&p| frame.screen_of(p))
-            .collect();
+        // Merged like the muscles' outlines: an ear or a patella needs no more vertices.
+        let points = screen_line(frame, &landmark.points);
         out.push(if landmark.closed {
             egui::Shape::closed_line(points, stroke)
         } else {
