@@ -7,7 +7,7 @@
 mod export;
 mod patient;
 
-pub use export::{coding, export_fhir, report_png};
+pub use export::{coding, export_fhir, report};
 pub use patient::{compare, history};
 
 use crate::atlas::Atlas;

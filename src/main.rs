@@ -78,12 +78,17 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Draw a visit for the record; the visit file is only read.
+    #[command(group(clap::ArgGroup::new("output").required(true).multiple(true).args(["png", "pdf"])))]
     Report {
         /// The visit file.
         visit: PathBuf,
         /// Write its body charts as a PNG at print resolution to FILE (replaced atomically).
         #[arg(long, value_name = "FILE")]
-        png: PathBuf,
+        png: Option<PathBuf>,
+        /// Write the visit report (charts, findings, procedure note, coding, signature,
+        /// aftercare) as a PDF to FILE (replaced atomically).
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
     },
     /// Suggest the procedure (CPT) and diagnosis (ICD-10-CM) codes of a visit, to be confirmed.
     Coding {
@@ -160,9 +165,13 @@ fn main() -> ExitCode {
             &mut out,
             &mut std::io::stderr(),
         ),
-        Some(Command::Report { visit, png }) => {
-            cli::report_png(&visit, &png, &atlas, &mut std::io::stderr())
-        }
+        Some(Command::Report { visit, png, pdf }) => cli::report(
+            &visit,
+            png.as_deref(),
+            pdf.as_deref(),
+            &atlas,
+            &mut std::io::stderr(),
+        ),
         Some(Command::Coding { visit }) => {
             cli::coding(&visit, &atlas, &mut out, &mut std::io::stderr())
         }

@@ -177,3 +177,23 @@ fn a_female_visit_is_drawn_on_the_female_figure() {
     let png = chart_png(&visit, &female, scale).expect("rendered");
     assert!(png.starts_with(b"\x89PNG"));
 }
+
+#[test]
+fn the_report_is_a_pdf_and_the_same_visit_gives_the_same_bytes() {
+    let atlas = common::atlas();
+    let visit = triggermap::storage::load_visit(&common::fixture("example-visit.ron"), &atlas)
+        .expect("example");
+    let aftercare = "Soreness for a day or two is expected.\n\nCall the clinic if it worsens.";
+    let first = triggermap::report::report_pdf(&visit, &atlas, aftercare).expect("laid out");
+    assert!(first.starts_with(b"%PDF-"), "a PDF");
+    let again = triggermap::report::report_pdf(&visit, &atlas, aftercare).expect("laid out");
+    assert_eq!(first, again, "deterministic");
+    // A visit on the female figure with points on both profiles lays out too, on its figure.
+    let profiles =
+        triggermap::storage::load_visit(&common::fixture("profile-visit.ron"), &atlas).expect("v3");
+    assert_eq!(profiles.figure, Figure::Female);
+    let female = atlas.for_figure(Figure::Female);
+    let pdf = triggermap::report::report_pdf(&profiles, &female, aftercare).expect("laid out");
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_ne!(pdf, first);
+}

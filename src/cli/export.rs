@@ -60,35 +60,51 @@ pub fn export_fhir(
     }
 }
 
-/// `triggermap report VISIT --png FILE`: the visit's body charts (front and back, and the head
-/// profiles when it has a point on one) on its own figure, as a PNG at print resolution, written
-/// atomically (`0600`), never over the visit file. Returns [`EXIT_INVALID`] with the error
-/// (naming the file) on `err` when the visit cannot be read or the picture written.
-pub fn report_png(
+/// `triggermap report VISIT [--png FILE] [--pdf FILE]`: the visit's body charts (front and back,
+/// and the head profiles when it has a point on one, on its own figure) as a PNG at print
+/// resolution, and the visit report as a PDF with the clinic's aftercare text. Each is written
+/// atomically (`0600`), never over the visit file. Returns [`EXIT_INVALID`] with the error (naming
+/// the file) on `err` when the visit cannot be read or an output made or written.
+pub fn report(
     visit_file: &Path,
-    png_file: &Path,
+    png_file: Option<&Path>,
+    pdf_file: Option<&Path>,
     atlas: &Atlas,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
     let Some(opened) = open(visit_file, atlas, err)? else {
         return Ok(EXIT_INVALID);
     };
-    let figure_atlas = atlas.for_figure(opened.visit.figure);
-    let png =
-        match crate::report::chart_png(&opened.visit, &figure_atlas, crate::report::PRINT_SCALE) {
-            Ok(png) => png,
-            Err(error) => {
-                writeln!(err, "{}: {error}", png_file.display())?;
-                return Ok(EXIT_INVALID);
-            }
-        };
-    match write_export(png_file, Some(visit_file), &png) {
-        Ok(()) => Ok(EXIT_OK),
-        Err(error) => {
-            writeln!(err, "{error}")?;
-            Ok(EXIT_INVALID)
+    let visit = &opened.visit;
+    let figure_atlas = atlas.for_figure(visit.figure);
+    let mut outputs: Vec<(&Path, Result<Vec<u8>, String>)> = Vec::new();
+    if let Some(png_file) = png_file {
+        let png = crate::report::chart_png(visit, &figure_atlas, crate::report::PRINT_SCALE)
+            .map_err(|e| e.to_string());
+        outputs.push((png_file, png));
+    }
+    if let Some(pdf_file) = pdf_file {
+        let pdf = crate::export::aftercare::load_default()
+            .map_err(|e| e.to_string())
+            .and_then(|aftercare| {
+                crate::report::report_pdf(visit, &figure_atlas, &aftercare)
+                    .map_err(|e| e.to_string())
+            });
+        outputs.push((pdf_file, pdf));
+    }
+    let mut code = EXIT_OK;
+    for (file, bytes) in outputs {
+        let written = bytes
+            .map_err(|message| format!("{}: {message}", file.display()))
+            .and_then(|bytes| {
+                write_export(file, Some(visit_file), &bytes).map_err(|e| e.to_string())
+            });
+        if let Err(message) = written {
+            writeln!(err, "{message}")?;
+            code = EXIT_INVALID;
         }
     }
+    Ok(code)
 }
 
 /// `triggermap coding VISIT`: the coding suggestion of the visit, one line each (CPT per needle

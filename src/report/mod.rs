@@ -1,16 +1,22 @@
 //! The visit drawn for the patient's record: the body charts as SVG ([`chart`]) and as a PNG at
 //! print resolution ([`chart_png`]), rendered without a window or GPU from the same geometry and
-//! palette as the screen, with the font shipped in `assets/fonts` (no system font assumed).
+//! palette as the screen, and the visit report as PDF ([`report_pdf`]), with the font shipped in
+//! `assets/fonts` (no system font assumed).
 
 pub mod chart;
+mod pdf;
 
 use crate::atlas::Atlas;
 use crate::model::Visit;
 
 pub use chart::{Panel, chart_svg, chart_views, layout};
+pub use pdf::report_pdf;
 
 /// The font the charts are set in: DejaVu Sans (its licence is `assets/fonts/DejaVu-LICENSE.txt`).
 const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Its bold face, for the report's headings and table headers.
+const DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Pixels per fraction of body height of the PNG chart: a body about 2,800 pixels tall, 24 cm
 /// at 300 dots per inch.
@@ -25,6 +31,9 @@ pub enum ReportError {
     /// The picture has no size or could not be encoded.
     #[error("the chart could not be rendered: {0}")]
     Render(String),
+    /// The report could not be laid out (a bug in the template: it is made here).
+    #[error("the report could not be laid out: {0}")]
+    Layout(String),
 }
 
 /// The chart of `visit` (its front and back, and the head profiles when it has a point on one)

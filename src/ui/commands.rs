@@ -52,6 +52,8 @@ pub enum Command {
     ZoomToPoints,
     /// The visit's clinician's presets and maximum local-anaesthetic doses.
     ClinicianSettings,
+    /// Export the visit report as a PDF.
+    ExportReport,
     /// Export the visit's charts as a PNG.
     ExportChart,
     /// Export the visit as a FHIR R4 bundle.
@@ -73,7 +75,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 27] = [
+    pub const ALL: [Command; 28] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -97,6 +99,7 @@ impl Command {
         Command::AllCriteriaYes,
         Command::ZoomToPoints,
         Command::ClinicianSettings,
+        Command::ExportReport,
         Command::ExportChart,
         Command::ExportFhir,
         Command::ShowFrontAndBack,
@@ -129,6 +132,7 @@ impl Command {
             Command::AllCriteriaYes => "All criteria present",
             Command::ZoomToPoints => "Zoom to points",
             Command::ClinicianSettings => "Presets and dose limits…",
+            Command::ExportReport => "Export report (PDF)…",
             Command::ExportChart => "Export chart (PNG)…",
             Command::ExportFhir => "Export FHIR…",
             Command::ShowFrontAndBack => "Front + back",
@@ -165,6 +169,9 @@ impl Command {
             Command::ZoomToPoints => "Zoom in on the points charted on each view",
             Command::ClinicianSettings => {
                 "Your treatment presets and the maximum local-anaesthetic dose per visit"
+            }
+            Command::ExportReport => {
+                "The visit report: charts, findings, procedure note with coding, signature and aftercare; the visit file is not changed"
             }
             Command::ExportChart => {
                 "The body charts at print resolution, for the patient's record; the visit file is not changed"
@@ -224,6 +231,7 @@ impl Command {
             | Command::CompareVisits
             | Command::ZoomToPoints
             | Command::ClinicianSettings
+            | Command::ExportReport
             | Command::ExportChart
             | Command::ExportFhir => &[],
         }

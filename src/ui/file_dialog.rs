@@ -29,6 +29,13 @@ pub enum FileRequest {
         /// The folder to start in.
         folder: Option<PathBuf>,
     },
+    /// Where to write the visit report as a PDF.
+    ExportReport {
+        /// The suggested file name.
+        suggested_name: String,
+        /// The folder to start in.
+        folder: Option<PathBuf>,
+    },
     /// Where to write the visit's charts as a PNG.
     ExportChart {
         /// The suggested file name.
@@ -52,6 +59,10 @@ impl FileRequest {
                 folder,
             }
             | FileRequest::ExportChart {
+                suggested_name,
+                folder,
+            }
+            | FileRequest::ExportReport {
                 suggested_name,
                 folder,
             } => Some((suggested_name, folder.as_ref())),
@@ -102,6 +113,9 @@ impl FilePicker for NativePicker {
             }
             FileRequest::ExportChart { .. } => {
                 rfd::AsyncFileDialog::new().add_filter("PNG picture", &["png"])
+            }
+            FileRequest::ExportReport { .. } => {
+                rfd::AsyncFileDialog::new().add_filter("PDF document", &["pdf"])
             }
             _ => rfd::AsyncFileDialog::new().add_filter("TriggerMap visit", &["ron"]),
         };

@@ -62,7 +62,7 @@ impl MenuState {
             | Command::ClinicianSettings
             | Command::ShowFrontAndBack
             | Command::ShowHeadProfiles => true,
-            Command::ExportFhir | Command::ExportChart => self.picker_idle,
+            Command::ExportFhir | Command::ExportChart | Command::ExportReport => self.picker_idle,
             Command::MarkActive | Command::MarkLatent | Command::AllCriteriaYes => {
                 self.has_selection && self.editable
             }
@@ -88,6 +88,7 @@ pub fn bar(
                 command_button(ui, state, command, &mut actions);
             }
             ui.separator();
+            command_button(ui, state, Command::ExportReport, &mut actions);
             command_button(ui, state, Command::ExportChart, &mut actions);
             command_button(ui, state, Command::ExportFhir, &mut actions);
             recent_patients(ui, &state.recent, &mut actions);

@@ -131,6 +131,7 @@ impl TriggerMapApp {
             Command::ClinicianSettings => self.open_clinician_settings(),
             Command::ExportFhir => self.request_fhir_export(ctx),
             Command::ExportChart => self.request_chart_export(ctx),
+            Command::ExportReport => self.request_report_export(ctx),
             Command::ShowFrontAndBack => self.canvas.layout = super::super::canvas::Layout::Both,
             Command::ShowHeadProfiles => {
                 self.canvas.layout = super::super::canvas::Layout::Profiles;
@@ -512,6 +513,7 @@ impl TriggerMapApp {
             FileRequest::Folder => self.open_folder_now(path),
             FileRequest::ExportFhir { .. } => self.export_fhir_to(path),
             FileRequest::ExportChart { .. } => self.export_chart_to(path),
+            FileRequest::ExportReport { .. } => self.export_report_to(path),
             FileRequest::SaveAs { then, .. } => {
                 let path = if path.extension().is_none() {
                     path.with_extension("ron")

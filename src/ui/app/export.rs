@@ -1,5 +1,5 @@
-//! Exports of the open visit into the patient's record (the chart as PNG, FHIR R4). They read the
-//! visit and never change it or its file.
+//! Exports of the open visit into the patient's record (the report as PDF, the chart as PNG, FHIR
+//! R4). They read the visit and never change it or its file.
 
 use super::TriggerMapApp;
 use crate::export::{write_export, write_fhir};
@@ -45,6 +45,48 @@ impl TriggerMapApp {
             folder,
         };
         self.request_export(request, ctx);
+    }
+
+    /// Asks where to write the report: beside the visit file, named after it.
+    pub(super) fn request_report_export(&mut self, ctx: Option<&egui::Context>) {
+        let (stem, folder) = self.export_place();
+        let request = FileRequest::ExportReport {
+            suggested_name: format!("{stem}.report.pdf"),
+            folder,
+        };
+        self.request_export(request, ctx);
+    }
+
+    /// Writes the report of the visit as it is now, with the clinic's aftercare text, to `path`.
+    pub(super) fn export_report_to(&mut self, path: &Path) {
+        let path = if path.extension().is_none() {
+            path.with_extension("pdf")
+        } else {
+            path.to_owned()
+        };
+        let written = crate::export::aftercare::load_default()
+            .map_err(|error| error.to_string())
+            .and_then(|aftercare| {
+                crate::report::report_pdf(self.session.visit(), self.session.atlas(), &aftercare)
+                    .map_err(|error| format!("{}: {error}", path.display()))
+            })
+            .and_then(|pdf| {
+                write_export(&path, self.session.path(), &pdf).map_err(|error| error.to_string())
+            });
+        match written {
+            Ok(()) => {
+                self.status = format!(
+                    "Exported the report to {}{}.",
+                    path.display(),
+                    if self.session.visit().is_signed() {
+                        ""
+                    } else {
+                        " (a draft: the visit is not signed)"
+                    }
+                );
+            }
+            Err(message) => self.dialogs.error(message),
+        }
     }
 
     /// Writes the charts of the visit as it is now, at print resolution, to `path`.

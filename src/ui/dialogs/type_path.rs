@@ -23,6 +23,7 @@ impl TypePath {
             FileRequest::SaveAs { .. } => "save to",
             FileRequest::ExportFhir { .. } => "export the FHIR bundle to",
             FileRequest::ExportChart { .. } => "export the chart to",
+            FileRequest::ExportReport { .. } => "export the report to",
         };
         ui.heading(format!("File to {verb}"));
         ui.label("No file dialog is available on this system. Type the path:");
