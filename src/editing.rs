@@ -2,7 +2,8 @@
 //! history and knows whether the visit differs from what was last saved.
 
 use crate::model::{
-    MuscleId, PatientPoint, PointId, Side, Status, TriggerPoint, View, Visit, VisitDetails,
+    ConfirmedCoding, MuscleId, PatientPoint, PointId, Side, Status, TriggerPoint, View, Visit,
+    VisitDetails,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -72,6 +73,8 @@ pub enum Edit {
         /// The new status.
         status: Status,
     },
+    /// Record the codes the clinician confirmed (`Some`), or withdraw the confirmation (`None`).
+    SetCoding(Option<Box<ConfirmedCoding>>),
 }
 
 impl Edit {
@@ -329,6 +332,12 @@ fn apply_to(visit: &mut Visit, edit: Edit) -> bool {
             }
             None => false,
         },
+        Edit::SetCoding(coding) => {
+            let coding = coding.map(|c| *c);
+            let changed = visit.coding != coding;
+            visit.coding = coding;
+            changed
+        }
     }
 }
 

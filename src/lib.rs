@@ -17,6 +17,7 @@ pub mod cli;
 pub mod clinicians;
 pub mod editing;
 pub mod export;
+pub mod exporting;
 pub mod folders;
 pub mod geometry;
 pub mod history;

@@ -24,7 +24,9 @@
 //! offered in that case (see [`crate::liveness`], rule 5). Version 3 holds visits of visit
 //! format 3 (a figure, the head profiles, `position` for `pos`); its fields are version 2's, so
 //! it is read by the same rules, and a build that reads up to version 2 reports it as newer
-//! rather than restoring a chart onto the wrong figure.
+//! rather than restoring a chart onto the wrong figure. Version 4 likewise holds visits of visit
+//! format 4 (confirmed coding, aftercare given), so that a build reading up to version 3 does not
+//! restore a visit without them.
 
 use crate::atlas::Atlas;
 use crate::liveness::{Liveness, RecordedProcess, ThisProcess};
@@ -44,7 +46,7 @@ pub use crate::folders::DATA_DIR_ENV;
 pub const RECOVERY_FORMAT_NAME: &str = "triggermap-recovery";
 
 /// The recovery file format version this build writes.
-pub const RECOVERY_FORMAT_VERSION: u32 = 3;
+pub const RECOVERY_FORMAT_VERSION: u32 = 4;
 
 /// The oldest recovery file format version this build reads (and migrates).
 pub const OLDEST_RECOVERY_FORMAT_VERSION: u32 = 1;
@@ -127,7 +129,7 @@ impl RecoveryEntry {
     }
 }
 
-/// A recovery file as stored, of version 3 or 2 (the same fields) or (without the fields marked as
+/// A recovery file as stored, of version 4, 3 or 2 (the same fields) or (without the fields marked as
 /// added) 1.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -768,7 +770,10 @@ mod tests {
         let store = RecoveryStore::open(real_dir.join("recovery")).expect("open");
         store.write(&written).expect("write");
         let text = std::fs::read_to_string(store.file_of(written.key)).expect("read");
-        assert!(text.contains("version: 3"), "{text}");
+        assert!(
+            text.contains(&format!("version: {RECOVERY_FORMAT_VERSION}")),
+            "{text}"
+        );
         assert!(text.contains(&format!("{:?}", visit_file.display().to_string())));
         let read = store.list().expect("list");
         assert_eq!(read[0].entry.as_ref().expect("entry"), &written);

@@ -7,6 +7,7 @@ mod common;
 
 use regex::Regex;
 use triggermap::editing::identify;
+use triggermap::export::RecordContext;
 use triggermap::model::{Figure, PatientPoint, Side, Status, TriggerPoint, View, Visit};
 use triggermap::report::{Panel, chart_png, chart_svg, chart_views, layout};
 
@@ -184,16 +185,18 @@ fn the_report_is_a_pdf_and_the_same_visit_gives_the_same_bytes() {
     let visit = triggermap::storage::load_visit(&common::fixture("example-visit.ron"), &atlas)
         .expect("example");
     let aftercare = "Soreness for a day or two is expected.\n\nCall the clinic if it worsens.";
-    let first = triggermap::report::report_pdf(&visit, &atlas, aftercare).expect("laid out");
+    let context = RecordContext::new(&visit, aftercare, None::<Vec<&Visit>>);
+    let first = triggermap::report::report_pdf(&visit, &atlas, &context).expect("laid out");
     assert!(first.starts_with(b"%PDF-"), "a PDF");
-    let again = triggermap::report::report_pdf(&visit, &atlas, aftercare).expect("laid out");
+    let again = triggermap::report::report_pdf(&visit, &atlas, &context).expect("laid out");
     assert_eq!(first, again, "deterministic");
     // A visit on the female figure with points on both profiles lays out too, on its figure.
     let profiles =
         triggermap::storage::load_visit(&common::fixture("profile-visit.ron"), &atlas).expect("v3");
     assert_eq!(profiles.figure, Figure::Female);
     let female = atlas.for_figure(Figure::Female);
-    let pdf = triggermap::report::report_pdf(&profiles, &female, aftercare).expect("laid out");
+    let context = RecordContext::new(&profiles, aftercare, None::<Vec<&Visit>>);
+    let pdf = triggermap::report::report_pdf(&profiles, &female, &context).expect("laid out");
     assert!(pdf.starts_with(b"%PDF-"));
     assert_ne!(pdf, first);
 }

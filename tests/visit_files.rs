@@ -719,7 +719,13 @@ fn version_3_keeps_the_figure_and_profile_points_and_checks_their_side() {
     ));
     save_visit(&path, &visit).expect("saved");
     let text = std::fs::read_to_string(&path).expect("read");
-    assert!(text.contains("version: 3,"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "version: {},",
+            triggermap::storage::FORMAT_VERSION
+        )),
+        "{text}"
+    );
     assert!(text.contains("figure: Female,"), "{text}");
     assert!(text.contains("view: LeftProfile,"), "{text}");
     assert!(text.contains("position: ("), "{text}");

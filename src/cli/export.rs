@@ -1,23 +1,44 @@
-//! The export commands: `export --fhir VISIT [--out FILE]` and `coding VISIT`. Both only read the
-//! visit file.
+//! The export commands: `export --fhir VISIT [--out FILE]`, `report VISIT [--png F] [--pdf F]`
+//! and `coding VISIT`. They only read the visit file (and its folder, for the patient's earlier
+//! injection sessions); every file goes through [`crate::exporting`].
 
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::atlas::Atlas;
-use crate::export::{fhir, suggest_coding, write_export, write_fhir};
-use crate::storage::{self, OpenedVisit};
+use crate::export::{
+    InjectionSessions, RecordContext, patient_folder_of, record_lines, suggest_coding,
+};
+use crate::exporting::{ExportKind, export_visit};
+use crate::model::Visit;
+use crate::storage;
 use std::io::Write;
 use std::path::Path;
 
 /// Opens `file`, or writes its error to `err` and gives `None`. A visit of a newer format is
 /// opened (without the fields this build does not know), with a note saying so.
-fn open(file: &Path, atlas: &Atlas, err: &mut dyn Write) -> std::io::Result<Option<OpenedVisit>> {
+fn open(file: &Path, atlas: &Atlas, err: &mut dyn Write) -> std::io::Result<Option<Visit>> {
     match storage::open_visit(file, atlas) {
         Ok(opened) => {
             if let Some(reason) = &opened.read_only {
                 writeln!(err, "{}: note: {reason}", file.display())?;
             }
-            Ok(Some(opened))
+            Ok(Some(opened.visit))
         }
+        Err(error) => {
+            writeln!(err, "{error}")?;
+            Ok(None)
+        }
+    }
+}
+
+/// The record context of the visit in `visit_file`, or its error (naming the file) on `err`.
+fn context(
+    visit: &Visit,
+    visit_file: &Path,
+    atlas: &Atlas,
+    err: &mut dyn Write,
+) -> std::io::Result<Option<RecordContext>> {
+    match RecordContext::for_visit_file(visit, visit_file, atlas) {
+        Ok(context) => Ok(Some(context)),
         Err(error) => {
             writeln!(err, "{error}")?;
             Ok(None)
@@ -36,35 +57,43 @@ pub fn export_fhir(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
-    let Some(opened) = open(visit_file, atlas, err)? else {
+    let Some(visit) = open(visit_file, atlas, err)? else {
         return Ok(EXIT_INVALID);
     };
+    // The bundle states no aftercare or session count: an empty context is enough.
+    let context = RecordContext::new(&visit, "", None::<Vec<&Visit>>);
+    let figure_atlas = atlas.for_figure(visit.figure);
+    let kind = ExportKind::FhirBundle;
     let Some(out_file) = out_file else {
-        let json = match fhir::visit_bundle(&opened.visit, atlas).to_json() {
-            Ok(json) => json,
-            Err(error) => {
-                writeln!(err, "{}: {error}", visit_file.display())?;
-                return Ok(EXIT_INVALID);
+        return match kind.render(&visit, &figure_atlas, &context) {
+            Ok(json) => {
+                out.write_all(&json)?;
+                out.flush()?;
+                Ok(EXIT_OK)
+            }
+            Err(message) => {
+                writeln!(err, "{}: {message}", visit_file.display())?;
+                Ok(EXIT_INVALID)
             }
         };
-        out.write_all(json.as_bytes())?;
-        out.flush()?;
-        return Ok(EXIT_OK);
     };
-    match write_fhir(&opened.visit, atlas, out_file, Some(visit_file)) {
-        Ok(()) => Ok(EXIT_OK),
-        Err(error) => {
-            writeln!(err, "{error}")?;
-            Ok(EXIT_INVALID)
-        }
-    }
+    let written = export_visit(
+        kind,
+        &visit,
+        &figure_atlas,
+        &context,
+        out_file,
+        Some(visit_file),
+    );
+    finish(written.map(|_| ()), err)
 }
 
 /// `triggermap report VISIT [--png FILE] [--pdf FILE]`: the visit's body charts (front and back,
 /// and the head profiles when it has a point on one, on its own figure) as a PNG at print
-/// resolution, and the visit report as a PDF with the clinic's aftercare text. Each is written
-/// atomically (`0600`), never over the visit file. Returns [`EXIT_INVALID`] with the error (naming
-/// the file) on `err` when the visit cannot be read or an output made or written.
+/// resolution, and the visit report as a PDF with the aftercare text (the visit's own, else the
+/// clinic's) and the injection sessions of the past year (from the visit file's folder). Each is
+/// written atomically (`0600`), never over the visit file. Returns [`EXIT_INVALID`] with the error
+/// (naming the file) on `err` when the visit cannot be read or an output made or written.
 pub fn report(
     visit_file: &Path,
     png_file: Option<&Path>,
@@ -72,54 +101,70 @@ pub fn report(
     atlas: &Atlas,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
-    let Some(opened) = open(visit_file, atlas, err)? else {
+    let Some(visit) = open(visit_file, atlas, err)? else {
         return Ok(EXIT_INVALID);
     };
-    let visit = &opened.visit;
+    let Some(context) = context(&visit, visit_file, atlas, err)? else {
+        return Ok(EXIT_INVALID);
+    };
     let figure_atlas = atlas.for_figure(visit.figure);
-    let mut outputs: Vec<(&Path, Result<Vec<u8>, String>)> = Vec::new();
-    if let Some(png_file) = png_file {
-        let png = crate::report::chart_png(visit, &figure_atlas, crate::report::PRINT_SCALE)
-            .map_err(|e| e.to_string());
-        outputs.push((png_file, png));
-    }
-    if let Some(pdf_file) = pdf_file {
-        let pdf = crate::export::aftercare::load_default()
-            .map_err(|e| e.to_string())
-            .and_then(|aftercare| {
-                crate::report::report_pdf(visit, &figure_atlas, &aftercare)
-                    .map_err(|e| e.to_string())
-            });
-        outputs.push((pdf_file, pdf));
-    }
     let mut code = EXIT_OK;
-    for (file, bytes) in outputs {
-        let written = bytes
-            .map_err(|message| format!("{}: {message}", file.display()))
-            .and_then(|bytes| {
-                write_export(file, Some(visit_file), &bytes).map_err(|e| e.to_string())
-            });
-        if let Err(message) = written {
-            writeln!(err, "{message}")?;
+    let outputs = [
+        (ExportKind::ChartPng, png_file),
+        (ExportKind::ReportPdf, pdf_file),
+    ];
+    for (kind, file) in outputs {
+        let Some(file) = file else { continue };
+        let written = export_visit(
+            kind,
+            &visit,
+            &figure_atlas,
+            &context,
+            file,
+            Some(visit_file),
+        );
+        if finish(written.map(|_| ()), err)? != EXIT_OK {
             code = EXIT_INVALID;
         }
     }
     Ok(code)
 }
 
-/// `triggermap coding VISIT`: the coding suggestion of the visit, one line each (CPT per needle
-/// family with the muscles counted, or why there is none; ICD-10-CM with the sites).
+/// [`EXIT_OK`], or the error on `err` and [`EXIT_INVALID`].
+fn finish(written: Result<(), String>, err: &mut dyn Write) -> std::io::Result<i32> {
+    match written {
+        Ok(()) => Ok(EXIT_OK),
+        Err(message) => {
+            writeln!(err, "{message}")?;
+            Ok(EXIT_INVALID)
+        }
+    }
+}
+
+/// `triggermap coding VISIT`: the visit's coding, one line each: whether the clinician confirmed
+/// it and what, then the suggestion (CPT per needle family with the muscles counted, or why there
+/// is none; ICD-10-CM with the sites), and the injection sessions of the past year.
 pub fn coding(
     visit_file: &Path,
     atlas: &Atlas,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
-    let Some(opened) = open(visit_file, atlas, err)? else {
+    let Some(visit) = open(visit_file, atlas, err)? else {
         return Ok(EXIT_INVALID);
     };
-    for line in suggest_coding(&opened.visit, atlas).lines() {
+    for line in record_lines(&visit, &suggest_coding(&visit, atlas)) {
         writeln!(out, "{line}")?;
+    }
+    let folder = patient_folder_of(visit_file, atlas);
+    let others = folder
+        .as_ref()
+        .map(|folder| folder.visits.iter().map(|loaded| &loaded.visit));
+    let history_known = others.is_some();
+    if let Some(sessions) =
+        InjectionSessions::up_to(&visit, others.into_iter().flatten(), history_known)
+    {
+        writeln!(out, "{}", sessions.line())?;
     }
     Ok(EXIT_OK)
 }

@@ -28,7 +28,7 @@ arm or a leg.";
 /// The aftercare file as read: a few pages of text at most; it may be a link the user made.
 const AFTERCARE_KIND: storage::FileKind = storage::FileKind {
     name: "an aftercare text",
-    max_bytes: 64 * 1024,
+    max_bytes: crate::model::MAX_AFTERCARE_BYTES as u64,
     links: storage::Links::Follow,
 };
 

@@ -72,6 +72,19 @@ pub enum CptCode {
 }
 
 impl CptCode {
+    /// All four, in code order.
+    pub const ALL: [CptCode; 4] = [
+        CptCode::Tpi1Or2Muscles,
+        CptCode::Tpi3OrMoreMuscles,
+        CptCode::DryNeedling1Or2Muscles,
+        CptCode::DryNeedling3OrMoreMuscles,
+    ];
+
+    /// The code written as `code`, if it is one of the four.
+    pub fn parse(code: &str) -> Option<CptCode> {
+        CptCode::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// The code: "20552", "20553", "20560" or "20561".
     pub fn code(self) -> &'static str {
         match self {
@@ -214,6 +227,19 @@ pub enum IcdCode {
 }
 
 impl IcdCode {
+    /// All four, in code order.
+    pub const ALL: [IcdCode; 4] = [
+        IcdCode::M79_10,
+        IcdCode::M79_11,
+        IcdCode::M79_12,
+        IcdCode::M79_18,
+    ];
+
+    /// The code written as `code`, if it is one of the four.
+    pub fn parse(code: &str) -> Option<IcdCode> {
+        IcdCode::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// The code as written: "M79.12".
     pub fn code(self) -> &'static str {
         match self {

@@ -41,22 +41,6 @@ pub fn write_export(
     Ok(())
 }
 
-/// Writes the FHIR R4 bundle of `visit` to `out_file` (see [`write_export`]).
-pub fn write_fhir(
-    visit: &crate::model::Visit,
-    atlas: &crate::atlas::Atlas,
-    out_file: &Path,
-    visit_file: Option<&Path>,
-) -> Result<(), ExportFileError> {
-    let json = super::fhir::visit_bundle(visit, atlas)
-        .to_json()
-        .map_err(|error| ExportFileError::NotMade {
-            file: out_file.to_owned(),
-            message: error.to_string(),
-        })?;
-    write_export(out_file, visit_file, json.as_bytes())
-}
-
 /// Whether two paths name the same existing file (through links too; hard links on unix).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]

@@ -161,6 +161,8 @@ pub fn same_content(a: &Visit, b: &Visit) -> bool {
         consent,
         notes,
         points,
+        coding,
+        aftercare,
         signature: _,
         amendments: _,
     } = a;
@@ -172,6 +174,8 @@ pub fn same_content(a: &Visit, b: &Visit) -> bool {
         && *consent == b.consent
         && *notes == b.notes
         && *points == b.points
+        && *coding == b.coding
+        && *aftercare == b.aftercare
 }
 
 #[cfg(test)]

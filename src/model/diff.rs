@@ -9,8 +9,8 @@
 //! by an earlier amendment.
 
 use super::{
-    Consent, Criteria, Criterion, Figure, MuscleId, PointId, Procedure, Side, Signature, Status,
-    Treatment, TriggerPoint, View, Visit, VisitId,
+    CodeSet, Consent, Criteria, Criterion, Figure, MuscleId, PointId, Procedure, Side, Signature,
+    Status, Treatment, TriggerPoint, View, Visit, VisitId,
 };
 use crate::geometry::PatientPoint;
 use chrono::{DateTime, FixedOffset};
@@ -35,6 +35,8 @@ pub enum FieldValue {
     Signature(Option<Signature>),
     /// A number of things (the amendments).
     Count(usize),
+    /// The confirmed coding; `None` when not confirmed.
+    Coding(Option<CodeSet>),
     /// A diagram.
     View(View),
     /// A position in the patient frame.
@@ -109,6 +111,8 @@ impl FieldValue {
                 format!("signed by {} at {}", s.clinician, s.signed_at.to_rfc3339())
             }
             FieldValue::Count(n) => n.to_string(),
+            FieldValue::Coding(None) => "not confirmed".to_owned(),
+            FieldValue::Coding(Some(codes)) => codes.summary(),
             FieldValue::View(view) => view.to_string(),
             FieldValue::Position(pos) => format!("x {:.4}, y {:.4}", pos.x, pos.y),
             FieldValue::Muscle(muscle) => words.muscle(muscle),
@@ -370,6 +374,18 @@ pub fn diff_content(before: &Visit, after: &Visit) -> VisitDiff {
         "visit notes",
         Text(before.notes.clone()),
         Text(after.notes.clone()),
+    );
+    push(
+        f,
+        "coding",
+        FieldValue::Coding(before.coding.as_ref().map(|c| c.codes.clone())),
+        FieldValue::Coding(after.coding.as_ref().map(|c| c.codes.clone())),
+    );
+    push(
+        f,
+        "aftercare given",
+        Text(before.aftercare.clone().unwrap_or_default()),
+        Text(after.aftercare.clone().unwrap_or_default()),
     );
 
     for (i, p) in after.points.iter().enumerate() {

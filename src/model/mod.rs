@@ -5,6 +5,7 @@
 //! with the limits it checks.
 
 mod audit;
+mod coding;
 mod diff;
 mod dose;
 mod point;
@@ -13,6 +14,7 @@ mod validate;
 mod visit;
 
 pub use audit::{Amendment, AuditError, Signature, amend, same_content, sign};
+pub use coding::{CodeSet, ConfirmedCoding, is_cpt_code, is_icd10cm_code};
 pub use diff::{
     FieldChange, FieldValue, MuscleNames, PointChange, PointSummary, VisitDiff, diff_content,
     diff_visits, name_muscles_in,
@@ -21,8 +23,8 @@ pub use dose::{AnaestheticDose, InjectedTotals, LOCAL_ANAESTHETICS, local_anaest
 pub use point::{Criteria, Criterion, PointId, Procedure, Status, Treatment, TriggerPoint};
 pub use position::PatientPoint;
 pub use validate::{
-    KnownMuscles, MAX_INJECTION_ML, MAX_NAME_CHARS, MAX_PRESSURE_THRESHOLD, PLAUSIBLE_YEARS,
-    VisitProblem, human_path, validate_values, validate_visit,
+    KnownMuscles, MAX_AFTERCARE_BYTES, MAX_INJECTION_ML, MAX_NAME_CHARS, MAX_PRESSURE_THRESHOLD,
+    PLAUSIBLE_YEARS, VisitProblem, human_path, validate_values, validate_visit,
 };
 pub use visit::{Consent, Visit, VisitDetails, VisitId};
 

@@ -3,7 +3,7 @@
 //! would refuse to read); the UI bounds its inputs by the same limits. A problem names the field
 //! and what was expected, never the value found (it is patient data).
 
-use super::{MuscleId, PointId, Procedure, Visit};
+use super::{MuscleId, PointId, Procedure, Visit, is_cpt_code, is_icd10cm_code};
 use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 use std::collections::HashSet;
 use std::fmt;
@@ -16,6 +16,9 @@ pub const MAX_INJECTION_ML: f32 = 50.0;
 
 /// The longest patient id, clinician name or signer name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
+
+/// The longest aftercare text a visit keeps (the clinic's file has the same limit).
+pub const MAX_AFTERCARE_BYTES: usize = 64 * 1024;
 
 /// The years a visit, signature or amendment may fall in.
 pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
@@ -125,6 +128,60 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
             "amendments",
             "amendments",
             "amendments without a signature (only a signed visit is amended)".to_owned(),
+        );
+    }
+    if let Some(coding) = &visit.coding {
+        for (set, codes) in [("codes", &coding.codes), ("suggested", &coding.suggested)] {
+            for (family, code) in [
+                ("injection", &codes.injection),
+                ("dry_needling", &codes.dry_needling),
+            ] {
+                if let Some(code) = code
+                    && !is_cpt_code(code)
+                {
+                    visit_problem(
+                        &format!("coding.{set}.{family}"),
+                        "cpt",
+                        "not a CPT code (five characters, such as 20552)".to_owned(),
+                    );
+                }
+            }
+            for (i, code) in codes.diagnoses.iter().enumerate() {
+                if !is_icd10cm_code(code) {
+                    visit_problem(
+                        &format!("coding.{set}.diagnoses[{i}]"),
+                        "icd",
+                        "not an ICD-10-CM code (such as M79.12)".to_owned(),
+                    );
+                }
+            }
+        }
+        if coding.by.trim().is_empty() {
+            visit_problem(
+                "coding.by",
+                "by",
+                "empty: who confirmed the coding?".to_owned(),
+            );
+        } else if coding.by.chars().count() > MAX_NAME_CHARS {
+            visit_problem(
+                "coding.by",
+                "by",
+                format!("longer than {MAX_NAME_CHARS} characters"),
+            );
+        }
+        if !year_ok(&coding.at) {
+            visit_problem("coding.at", "at", years.clone());
+        } else if !is_real_time(&coding.at) {
+            visit_problem("coding.at", "at", not_real.to_owned());
+        }
+    }
+    if let Some(aftercare) = &visit.aftercare
+        && aftercare.len() > MAX_AFTERCARE_BYTES
+    {
+        visit_problem(
+            "aftercare",
+            "aftercare",
+            format!("longer than {} KiB", MAX_AFTERCARE_BYTES / 1024),
         );
     }
     let mut previous = visit.signature.as_ref().map(|s| s.signed_at);
@@ -319,6 +376,8 @@ fn field_words(name: &str) -> String {
         "patient_id" => "patient id".to_owned(),
         "pos" => "position".to_owned(),
         "signed_at" => "signed at".to_owned(),
+        "codes" => "codes confirmed".to_owned(),
+        "suggested" => "codes suggested".to_owned(),
         other => other.replace('_', " "),
     }
 }
@@ -336,6 +395,7 @@ pub fn human_path(path: &str) -> String {
                 "treatments" => "treatment",
                 "amendments" => "amendment",
                 "what" => "line",
+                "diagnoses" => "diagnosis",
                 other => other,
             };
             let mut label = singular.to_owned();

@@ -1,6 +1,6 @@
 //! One visit: who, when, and the trigger points charted.
 
-use super::{Amendment, Figure, PointId, Signature, TriggerPoint};
+use super::{Amendment, ConfirmedCoding, Figure, PointId, Signature, TriggerPoint};
 use chrono::{DateTime, FixedOffset, Local};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -69,6 +69,15 @@ pub struct Visit {
     /// The trigger points charted, in the order they were placed (their chart numbers).
     #[serde(default)]
     pub points: Vec<TriggerPoint>,
+    /// The procedure and diagnosis codes the clinician confirmed (format version 4); `None`
+    /// until they do, when reports and exports give TriggerMap's suggestion, marked as such.
+    #[serde(default)]
+    pub coding: Option<ConfirmedCoding>,
+    /// The aftercare instructions the patient was given, as printed (format version 4): kept
+    /// when a visit with a treatment is signed, so that a later report prints what the patient
+    /// was given rather than the clinic's text of the day.
+    #[serde(default)]
+    pub aftercare: Option<String>,
     /// Who finalised the visit and when (format version 2). A signed visit is read-only: its
     /// content changes only through [`crate::model::amend`], which appends to `amendments`.
     #[serde(default)]
@@ -90,6 +99,8 @@ impl Visit {
             consent: Consent::NotRecorded,
             notes: String::new(),
             points: Vec::new(),
+            coding: None,
+            aftercare: None,
             signature: None,
             amendments: Vec::new(),
         }
@@ -137,9 +148,16 @@ impl Visit {
             consent: self.consent,
             notes: self.notes.clone(),
             points: Vec::new(),
+            coding: self.coding.clone(),
+            aftercare: self.aftercare.clone(),
             signature: self.signature.clone(),
             amendments: self.amendments.clone(),
         }
+    }
+
+    /// Whether any point was treated at this visit.
+    pub fn has_treatment(&self) -> bool {
+        self.points.iter().any(|p| !p.treatments.is_empty())
     }
 
     /// The index of the point with this id.

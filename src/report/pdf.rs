@@ -5,7 +5,7 @@
 
 use super::{DEJAVU_SANS, DEJAVU_SANS_BOLD, ReportError, chart_svg, chart_views};
 use crate::atlas::Atlas;
-use crate::export::suggest_coding;
+use crate::export::{RecordContext, record_lines, suggest_coding};
 use crate::model::{Criterion, InjectedTotals, Procedure, Visit};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -37,6 +37,8 @@ struct ReportData {
     treatments: Vec<TreatmentRow>,
     totals: Vec<String>,
     coding: Vec<String>,
+    confirmed: bool,
+    sessions: String,
     signature: String,
     amendments: Vec<String>,
     aftercare: Vec<String>,
@@ -69,7 +71,7 @@ fn or_dash(value: Option<String>) -> String {
     value.unwrap_or_else(|| "–".to_owned())
 }
 
-fn report_data(visit: &Visit, atlas: &Atlas, aftercare: &str) -> ReportData {
+fn report_data(visit: &Visit, atlas: &Atlas, context: &RecordContext) -> ReportData {
     let name = |p: &crate::model::TriggerPoint| {
         p.muscle.as_ref().map_or("(no muscle)".to_owned(), |m| {
             atlas.muscle_name(m).to_owned()
@@ -204,14 +206,24 @@ fn report_data(visit: &Visit, atlas: &Atlas, aftercare: &str) -> ReportData {
         points,
         treatments,
         totals,
-        coding: suggest_coding(visit, atlas).lines(),
+        coding: record_lines(visit, &suggest_coding(visit, atlas)),
+        confirmed: visit.coding.is_some(),
+        sessions: context
+            .injection_sessions
+            .as_ref()
+            .map_or(String::new(), |sessions| sessions.line()),
         signature,
         amendments,
-        aftercare: aftercare
-            .split("\n\n")
-            .map(|p| p.trim().to_owned())
-            .filter(|p| !p.is_empty())
-            .collect(),
+        // Aftercare goes with a treatment; a visit that kept its text prints it in any case.
+        aftercare: if visit.has_treatment() || visit.aftercare.is_some() {
+            context.aftercare.as_str()
+        } else {
+            ""
+        }
+        .split("\n\n")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect(),
     }
 }
 
@@ -264,10 +276,14 @@ impl World for ReportWorld {
     }
 }
 
-/// The report of `visit` (drawn on `atlas`, its figure's) as PDF, with `aftercare` printed as the
-/// aftercare instructions.
-pub fn report_pdf(visit: &Visit, atlas: &Atlas, aftercare: &str) -> Result<Vec<u8>, ReportError> {
-    let data = serde_json::to_vec(&report_data(visit, atlas, aftercare))
+/// The report of `visit` (drawn on `atlas`, its figure's) as PDF, with the aftercare
+/// instructions and the injection sessions of `context`.
+pub fn report_pdf(
+    visit: &Visit,
+    atlas: &Atlas,
+    context: &RecordContext,
+) -> Result<Vec<u8>, ReportError> {
+    let data = serde_json::to_vec(&report_data(visit, atlas, context))
         .map_err(|e| ReportError::Render(e.to_string()))?;
     let chart = chart_svg(visit, atlas, &chart_views(visit), CHART_SCALE);
     let fonts: Vec<Font> = [DEJAVU_SANS, DEJAVU_SANS_BOLD]

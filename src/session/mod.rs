@@ -52,6 +52,19 @@ pub struct Session {
     clock: Option<DateTime<FixedOffset>>,
     /// Counts the documents installed, so that views can tell a new document from an edit.
     generation: u64,
+    /// The clinic's aftercare text: kept in a visit with a treatment when it is signed.
+    clinic_aftercare: String,
+}
+
+/// Why the coding was not confirmed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CodingError {
+    /// The visit cannot be edited now.
+    #[error("{0}")]
+    ReadOnly(ReadOnly),
+    /// A code or the name is missing or wrong.
+    #[error(transparent)]
+    Codes(#[from] crate::export::ConfirmError),
 }
 
 /// What [`Session::open`] opened.
@@ -165,7 +178,31 @@ impl Session {
             patient: PatientContext::default(),
             clock: None,
             generation: 0,
+            clinic_aftercare: crate::export::aftercare::DEFAULT_AFTERCARE.to_owned(),
         }
+    }
+
+    /// The clinic's aftercare text ([`crate::export::aftercare`]), given with a treatment: a
+    /// visit with a treatment keeps it when it is signed. Until set, the default text.
+    pub fn set_clinic_aftercare(&mut self, text: String) {
+        self.clinic_aftercare = text;
+    }
+
+    /// The clinic's aftercare text as set.
+    pub fn clinic_aftercare(&self) -> &str {
+        &self.clinic_aftercare
+    }
+
+    /// What a report of the open visit states beside the visit: the aftercare text it kept when
+    /// it was signed, else the clinic's, and the patient's injection sessions of the past year
+    /// (from the open patient folder, when the visit is of its patient).
+    pub fn record_context(&self) -> crate::export::RecordContext {
+        let others = self
+            .is_of_folder_patient()
+            .then(|| self.folder())
+            .flatten()
+            .map(|folder| folder.visits.iter().map(|loaded| &loaded.visit));
+        crate::export::RecordContext::new(self.doc.visit(), &self.clinic_aftercare, others)
     }
 
     /// Keeps recovery copies in `store` from now on.
@@ -324,6 +361,23 @@ impl Session {
             other => other,
         };
         Ok(self.doc.apply(edit))
+    }
+
+    /// Records `codes` as the visit's coding, confirmed now by the visit's clinician against
+    /// today's suggestion, as one undo step. Refused when the visit is read-only (a signed visit
+    /// takes it in an amendment), when no clinician is named, or when a code breaks a rule of
+    /// [`crate::export::check_codes`].
+    pub fn confirm_coding(&mut self, codes: crate::model::CodeSet) -> Result<(), CodingError> {
+        if let Some(reason) = self.read_only() {
+            return Err(CodingError::ReadOnly(reason));
+        }
+        let visit = self.doc.visit();
+        let suggestion = crate::export::suggest_coding(visit, self.atlas());
+        let confirmed =
+            crate::export::confirm_coding(codes, &suggestion, &visit.clinician, self.now())?;
+        self.apply(Edit::SetCoding(Some(Box::new(confirmed))))
+            .map_err(CodingError::ReadOnly)?;
+        Ok(())
     }
 
     /// Undoes the last step; refused when the visit is read-only. Returns whether there was one.

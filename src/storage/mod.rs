@@ -53,8 +53,9 @@ pub const FORMAT_NAME: &str = "triggermap-visit";
 /// The visit format version this build writes. Version 2 added `signature` and `amendments`;
 /// version 3 added the visit's `figure` and the head profiles (`LeftProfile`, `RightProfile`) and
 /// renamed a point's `pos` to `position`, so that a build reading version 2 refuses a version-3
-/// chart instead of drawing it on the wrong figure.
-pub const FORMAT_VERSION: u32 = 3;
+/// chart instead of drawing it on the wrong figure; version 4 added the visit's confirmed
+/// `coding` and the `aftercare` given, which a build reading version 3 would drop on saving.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The oldest visit format version this build reads (and migrates).
 pub const OLDEST_FORMAT_VERSION: u32 = 1;

@@ -221,6 +221,8 @@ pub(super) mod v1 {
                 consent: self.consent,
                 notes: self.notes,
                 points: self.points,
+                coding: None,
+                aftercare: None,
                 signature: None,
                 amendments: Vec::new(),
             }
@@ -455,6 +457,18 @@ fn known_shapes() -> &'static BTreeSet<String> {
             })
             .collect();
         visit.points.push(point);
+        let codes = crate::model::CodeSet {
+            injection: Some("20552".to_owned()),
+            dry_needling: Some("20560".to_owned()),
+            diagnoses: vec!["M79.18".to_owned()],
+        };
+        visit.coding = Some(crate::model::ConfirmedCoding {
+            codes: codes.clone(),
+            suggested: codes,
+            by: "c".to_owned(),
+            at: visit.date_time,
+        });
+        visit.aftercare = Some("a".to_owned());
         visit.signature = Some(Signature {
             clinician: "c".to_owned(),
             signed_at: visit.date_time,
@@ -541,6 +555,9 @@ mod tests {
             "visit.points[].criteria.jump_sign",
             "visit.signature.signed_at",
             "visit.amendments[].why",
+            "visit.coding.suggested.diagnoses",
+            "visit.coding.at",
+            "visit.aftercare",
             "format",
         ] {
             assert!(shapes.contains(shape), "{shape} missing from {shapes:?}");

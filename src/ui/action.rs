@@ -6,7 +6,7 @@ use super::file_dialog::FileRequest;
 use crate::clinicians::ClinicianSettings;
 use crate::editing::Edit;
 use crate::history::KnotId;
-use crate::model::{PointId, Procedure};
+use crate::model::{CodeSet, PointId, Procedure};
 use crate::recovery::RecoveryEntry;
 use std::path::PathBuf;
 
@@ -85,6 +85,10 @@ pub enum Action {
     },
     /// Leave the amendment, discarding the corrections.
     DiscardAmendment,
+    /// Keep this text as the clinic's aftercare instructions.
+    SaveAftercare(String),
+    /// Confirm these codes as the visit's coding (by its clinician, now).
+    ConfirmCoding(CodeSet),
     /// Keep this procedure as a preset of the visit's clinician.
     SavePreset(Procedure),
     /// Replace the visit's clinician's presets and dose limits by these.

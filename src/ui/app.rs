@@ -7,6 +7,7 @@ mod dispatch;
 mod export;
 
 use super::action::Action;
+use super::aftercare_file::AftercareFile;
 use super::canvas::{self, CanvasState};
 use super::clinician_settings::ClinicianSettingsFile;
 use super::commands::Command;
@@ -40,6 +41,7 @@ pub struct TriggerMapApp {
     history: HistoryViews,
     recent: RecentPatientsFile,
     clinicians: ClinicianSettingsFile,
+    aftercare: AftercareFile,
     picker: Box<dyn FilePicker>,
     dialogs: Dialogs,
     status: String,
@@ -64,6 +66,7 @@ impl TriggerMapApp {
             history: HistoryViews::default(),
             recent: RecentPatientsFile::default(),
             clinicians: ClinicianSettingsFile::default(),
+            aftercare: AftercareFile::default(),
             picker,
             dialogs: Dialogs::default(),
             status: "Click on the body chart where the knot is.".to_owned(),
@@ -102,6 +105,17 @@ impl TriggerMapApp {
     pub fn with_clinician_settings(mut self, file: PathBuf) -> Self {
         if let Err(message) = self.clinicians.set_file(file) {
             self.dialogs.error(message);
+        }
+        self
+    }
+
+    /// Keeps the clinic's aftercare text in `file` (the real app uses
+    /// [`aftercare::default_path`](crate::export::aftercare::default_path); tests a temporary
+    /// file). Without it, the default text is used and changes are kept for this run only.
+    pub fn with_aftercare_file(mut self, file: PathBuf) -> Self {
+        match self.aftercare.set_file(file) {
+            Ok(text) => self.session.set_clinic_aftercare(text),
+            Err(message) => self.dialogs.error(message),
         }
         self
     }

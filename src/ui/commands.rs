@@ -52,6 +52,8 @@ pub enum Command {
     ZoomToPoints,
     /// The visit's clinician's presets and maximum local-anaesthetic doses.
     ClinicianSettings,
+    /// The clinic's aftercare instructions, printed with a treatment.
+    AftercareText,
     /// Export the visit report as a PDF.
     ExportReport,
     /// Export the visit's charts as a PNG.
@@ -75,7 +77,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 28] = [
+    pub const ALL: [Command; 29] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -99,6 +101,7 @@ impl Command {
         Command::AllCriteriaYes,
         Command::ZoomToPoints,
         Command::ClinicianSettings,
+        Command::AftercareText,
         Command::ExportReport,
         Command::ExportChart,
         Command::ExportFhir,
@@ -132,6 +135,7 @@ impl Command {
             Command::AllCriteriaYes => "All criteria present",
             Command::ZoomToPoints => "Zoom to points",
             Command::ClinicianSettings => "Presets and dose limits…",
+            Command::AftercareText => "Aftercare instructions…",
             Command::ExportReport => "Export report (PDF)…",
             Command::ExportChart => "Export chart (PNG)…",
             Command::ExportFhir => "Export FHIR…",
@@ -169,6 +173,9 @@ impl Command {
             Command::ZoomToPoints => "Zoom in on the points charted on each view",
             Command::ClinicianSettings => {
                 "Your treatment presets and the maximum local-anaesthetic dose per visit"
+            }
+            Command::AftercareText => {
+                "The clinic's aftercare text, printed in the report of a visit with a treatment and kept in the visit when it is signed"
             }
             Command::ExportReport => {
                 "The visit report: charts, findings, procedure note with coding, signature and aftercare; the visit file is not changed"
@@ -231,6 +238,7 @@ impl Command {
             | Command::CompareVisits
             | Command::ZoomToPoints
             | Command::ClinicianSettings
+            | Command::AftercareText
             | Command::ExportReport
             | Command::ExportChart
             | Command::ExportFhir => &[],

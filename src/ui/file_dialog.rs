@@ -2,6 +2,7 @@
 //! comes back over a channel. Behind a trait so that tests never reach a real dialog.
 
 use super::action::Then;
+use crate::exporting::ExportKind;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -22,22 +23,10 @@ pub enum FileRequest {
         /// What to do once it is saved there.
         then: Then,
     },
-    /// Where to write the visit as a FHIR R4 bundle (JSON).
-    ExportFhir {
-        /// The suggested file name.
-        suggested_name: String,
-        /// The folder to start in.
-        folder: Option<PathBuf>,
-    },
-    /// Where to write the visit report as a PDF.
-    ExportReport {
-        /// The suggested file name.
-        suggested_name: String,
-        /// The folder to start in.
-        folder: Option<PathBuf>,
-    },
-    /// Where to write the visit's charts as a PNG.
-    ExportChart {
+    /// Where to write an export of the visit (report, chart, FHIR bundle).
+    Export {
+        /// What is exported.
+        kind: ExportKind,
         /// The suggested file name.
         suggested_name: String,
         /// The folder to start in.
@@ -54,17 +43,10 @@ impl FileRequest {
                 folder,
                 ..
             }
-            | FileRequest::ExportFhir {
+            | FileRequest::Export {
                 suggested_name,
                 folder,
-            }
-            | FileRequest::ExportChart {
-                suggested_name,
-                folder,
-            }
-            | FileRequest::ExportReport {
-                suggested_name,
-                folder,
+                ..
             } => Some((suggested_name, folder.as_ref())),
             FileRequest::Open | FileRequest::Folder => None,
         }
@@ -108,14 +90,8 @@ impl FilePicker for NativePicker {
         }
         let (sender, receiver) = mpsc::channel();
         let mut dialog = match request {
-            FileRequest::ExportFhir { .. } => {
-                rfd::AsyncFileDialog::new().add_filter("FHIR R4 bundle (JSON)", &["json"])
-            }
-            FileRequest::ExportChart { .. } => {
-                rfd::AsyncFileDialog::new().add_filter("PNG picture", &["png"])
-            }
-            FileRequest::ExportReport { .. } => {
-                rfd::AsyncFileDialog::new().add_filter("PDF document", &["pdf"])
+            FileRequest::Export { kind, .. } => {
+                rfd::AsyncFileDialog::new().add_filter(kind.file_type(), &[kind.extension()])
             }
             _ => rfd::AsyncFileDialog::new().add_filter("TriggerMap visit", &["ron"]),
         };

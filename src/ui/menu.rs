@@ -60,6 +60,7 @@ impl MenuState {
             Command::PatientOverview | Command::CompareVisits => self.has_folder,
             Command::ZoomToPoints
             | Command::ClinicianSettings
+            | Command::AftercareText
             | Command::ShowFrontAndBack
             | Command::ShowHeadProfiles => true,
             Command::ExportFhir | Command::ExportChart | Command::ExportReport => self.picker_idle,
@@ -118,6 +119,7 @@ pub fn bar(
             }
             ui.separator();
             command_button(ui, state, Command::ClinicianSettings, &mut actions);
+            command_button(ui, state, Command::AftercareText, &mut actions);
         });
         ui.menu_button("View", |ui| {
             ui.checkbox(&mut canvas.show_deep, "Outline deep muscles");

@@ -9,10 +9,12 @@
 //! - [`menu`], [`commands`], [`banners`], [`dialogs`], [`file_dialog`]: around it.
 
 pub mod action;
+pub mod aftercare_file;
 pub mod app;
 pub mod banners;
 pub mod canvas;
 pub mod clinician_settings;
+pub mod coding_panel;
 pub mod commands;
 pub mod comparison;
 pub mod dialogs;
@@ -61,6 +63,9 @@ pub fn run(atlas: Atlas, file: Option<PathBuf>) -> eframe::Result<()> {
             match crate::history::RecentPatients::default_path() {
                 Ok(recent) => app = app.with_recent_patients(recent),
                 Err(error) => eprintln!("triggermap: recent patients are not remembered: {error}"),
+            }
+            if let Ok(file) = crate::export::aftercare::default_path() {
+                app = app.with_aftercare_file(file);
             }
             match crate::clinicians::Clinicians::default_path() {
                 Ok(file) => app = app.with_clinician_settings(file),

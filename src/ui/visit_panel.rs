@@ -2,31 +2,41 @@
 //! fields, and the list of points.
 
 use super::action::Action;
-use super::{point_list, visit_form};
+use super::{coding_panel, point_list, visit_form};
 use crate::clinicians::ClinicianSettings;
-use crate::export::{CodingSuggestion, NeedleFamily, suggest_coding};
+use crate::export::{CodingSuggestion, InjectionSessions, suggest_coding};
 use crate::model::{InjectedTotals, PointId, Status, name_muscles_in};
 use crate::session::Session;
 use egui::Ui;
 
-/// What the panel computes from the whole visit (injected totals, coding suggestion), kept until
-/// the visit changes: a visit of hundreds of points must not cost that every frame.
+/// What the panel computes from the whole visit (injected totals, coding suggestion, injection
+/// sessions of the past year), kept until the visit or the patient folder changes: a visit of
+/// hundreds of points must not cost that every frame. It also keeps the codes as typed.
 #[derive(Debug, Default)]
 pub struct VisitSummary {
-    /// The session's document generation and revision it was computed for.
-    key: Option<(u64, u64)>,
+    /// The session's document generation and revision, and the number of visits in the patient
+    /// folder, it was computed for.
+    key: Option<(u64, u64, usize)>,
     totals: InjectedTotals,
     coding: Option<CodingSuggestion>,
+    sessions: Option<InjectionSessions>,
+    coding_form: coding_panel::CodingForm,
 }
 
 impl VisitSummary {
     fn update(&mut self, session: &Session) {
-        let key = (session.generation(), session.document().revision());
+        let folder_visits = session.folder().map_or(0, |f| f.visits.len());
+        let key = (
+            session.generation(),
+            session.document().revision(),
+            folder_visits,
+        );
         if self.key != Some(key) {
             let visit = session.visit();
             self.totals = InjectedTotals::of(visit);
             self.coding =
                 (!visit.points.is_empty()).then(|| suggest_coding(visit, session.atlas()));
+            self.sessions = session.record_context().injection_sessions;
             self.key = Some(key);
         }
     }
@@ -65,8 +75,17 @@ pub fn show(
     });
     summary.update(session);
     injected_totals(ui, &summary.totals, clinician);
+    let mut coding_action = None;
     if let Some(coding) = &summary.coding {
-        coding_suggestion(ui, coding);
+        coding_action = coding_panel::show(
+            ui,
+            &mut summary.coding_form,
+            (session.generation(), session.document().revision()),
+            visit,
+            coding,
+            summary.sessions.as_ref(),
+            editable,
+        );
     }
     // Each knot's trend since first charted, when the visit is of the open patient's.
     let history = session
@@ -80,7 +99,7 @@ pub fn show(
     };
     let trend: Option<&dyn Fn(PointId) -> Option<_>> = history.is_some().then_some(&trend);
     let select = point_list::show(ui, list, session.atlas(), visit, selected, trend);
-    edit.or(select)
+    edit.or(coding_action).or(select)
 }
 
 /// What the visit injected in all, and a warning for each local anaesthetic above the
@@ -123,38 +142,6 @@ fn injected_totals(ui: &mut Ui, totals: &InjectedTotals, clinician: Option<&Clin
             egui::RichText::new(format!("Warning: {warning}")).strong(),
         );
     }
-}
-
-/// The procedure and diagnosis codes the visit suggests (for the clinician to confirm), folded
-/// under a one-line summary; a treated point without a muscle shows why there is no code.
-fn coding_suggestion(ui: &mut Ui, coding: &CodingSuggestion) {
-    let mut summary: Vec<String> = [NeedleFamily::Injection, NeedleFamily::DryNeedling]
-        .into_iter()
-        .filter_map(|family| coding.family(family))
-        .map(|family| match family.code() {
-            Some(code) => format!("CPT {}", code.code()),
-            None => "CPT: assign a muscle".to_owned(),
-        })
-        .collect();
-    summary.extend(coding.diagnoses.iter().map(|d| d.code.to_string()));
-    let blocked = [NeedleFamily::Injection, NeedleFamily::DryNeedling]
-        .into_iter()
-        .filter_map(|family| coding.family(family))
-        .any(|family| family.code().is_none());
-    let title = egui::RichText::new(format!("Coding, suggested: {}", summary.join(" · ")));
-    let title = if blocked || coding.needs_review() {
-        title.color(ui.visuals().warn_fg_color)
-    } else {
-        title
-    };
-    egui::CollapsingHeader::new(title)
-        .id_salt("coding_suggestion")
-        .default_open(false)
-        .show(ui, |ui| {
-            for line in coding.lines() {
-                ui.label(line);
-            }
-        });
 }
 
 /// The signature and the amendments the file keeps: who, when, why and what changed.

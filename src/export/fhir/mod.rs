@@ -9,13 +9,16 @@
 //! Laterality, which R4's `bodySite` cannot carry, is given twice: in the `bodySite` text
 //! ("Right upper trapezius"), and through the core `bodySite` extension to a `BodyStructure` per
 //! (muscle, side) whose `locationQualifier` is SNOMED CT 7771000 Left or 24028007 Right (none on
-//! the midline). Codes are suggestions ([`super::coding`]) and are marked `userSelected: false`.
+//! the midline). Codes the clinician confirmed ([`super::confirm`]) are marked `userSelected: true`
+//! and their Conditions `confirmed`; without a confirmation the codes are TriggerMap's suggestion
+//! ([`super::coding`]), marked `userSelected: false`, and the Conditions `provisional`.
 
 mod types;
 
 use super::coding::{
-    self, CodingSuggestion, FamilyCoding, IcdSuggestion, NeedleFamily, side_and_muscle,
+    self, CodingSuggestion, CptCode, FamilyCoding, IcdCode, NeedleFamily, side_and_muscle,
 };
+use super::confirm::CodingStatus;
 use crate::atlas::Atlas;
 use crate::model::{
     self, Consent as ConsentRecord, Criterion, MuscleId, Side, Status, TriggerPoint, Visit,
@@ -97,7 +100,7 @@ pub fn visit_bundle(visit: &Visit, atlas: &Atlas) -> Bundle {
     for group in &procedures {
         entry.extend(export.medication_administrations(group));
     }
-    entry.extend(coding.diagnoses.iter().map(|d| export.condition(d)));
+    entry.extend(export.conditions());
     entry.extend(export.consent());
     Bundle(BundleJson {
         resource_type: "Bundle",
@@ -115,6 +118,7 @@ struct Export<'a> {
     visit: &'a Visit,
     atlas: &'a Atlas,
     coding: &'a CodingSuggestion,
+    status: CodingStatus<'a>,
     date_time: String,
 }
 
@@ -144,6 +148,7 @@ impl<'a> Export<'a> {
             visit,
             atlas,
             coding,
+            status: CodingStatus::of(visit, coding),
             date_time: visit
                 .date_time
                 .to_rfc3339_opts(SecondsFormat::AutoSi, false),
@@ -382,25 +387,58 @@ impl<'a> Export<'a> {
         let mut note = Vec::new();
         let mut coding = Vec::new();
         if let Some(family) = family {
-            match self.coding.family(family) {
-                Some(suggestion @ FamilyCoding::Code { code, .. }) => {
-                    coding.push(Coding {
-                        system: CPT,
-                        code: code.code().to_owned(),
-                        display: Some(code.descriptor().to_owned()),
-                        user_selected: Some(false),
-                    });
-                    note.push(format!(
-                        "CPT code suggested by TriggerMap for the visit, to be confirmed: {}",
-                        suggestion.message()
-                    ));
+            match self.status.confirmed() {
+                Some(confirmed) => {
+                    let code = match family {
+                        NeedleFamily::Injection => &confirmed.codes.injection,
+                        NeedleFamily::DryNeedling => &confirmed.codes.dry_needling,
+                    };
+                    let when = confirmed.at.format("%Y-%m-%d");
+                    match code {
+                        Some(code) => {
+                            coding.push(Coding {
+                                system: CPT,
+                                code: code.clone(),
+                                display: CptCode::parse(code).map(|c| c.descriptor().to_owned()),
+                                user_selected: Some(true),
+                            });
+                            note.push(format!("CPT code confirmed by {} on {when}.", confirmed.by));
+                        }
+                        None => note.push(format!(
+                            "No CPT code for this procedure, as confirmed by {} on {when}.",
+                            confirmed.by
+                        )),
+                    }
+                    if !matches!(
+                        self.status,
+                        CodingStatus::Confirmed {
+                            overridden: false,
+                            ..
+                        }
+                    ) {
+                        note.push(self.status.headline());
+                    }
                 }
-                Some(blocked @ FamilyCoding::Blocked { .. }) => {
-                    note.push(format!("No CPT code suggested: {}", blocked.message()))
-                }
-                None => {}
+                None => match self.coding.family(family) {
+                    Some(suggestion @ FamilyCoding::Code { code, .. }) => {
+                        coding.push(Coding {
+                            system: CPT,
+                            code: code.code().to_owned(),
+                            display: Some(code.descriptor().to_owned()),
+                            user_selected: Some(false),
+                        });
+                        note.push(format!(
+                            "CPT code suggested by TriggerMap for the visit, to be confirmed: {}",
+                            suggestion.message()
+                        ));
+                    }
+                    Some(blocked @ FamilyCoding::Blocked { .. }) => {
+                        note.push(format!("No CPT code suggested: {}", blocked.message()))
+                    }
+                    None => {}
+                },
             }
-            if self.coding.needs_review() {
+            if self.coding.needs_review() && self.status.confirmed().is_none() {
                 note.push(
                     "Injections and dry needling at the same visit: review the coding.".to_owned(),
                 );
@@ -566,11 +604,48 @@ impl<'a> Export<'a> {
             .collect()
     }
 
-    fn condition(&self, diagnosis: &IcdSuggestion) -> Entry {
-        let id = self.derived(&format!("Condition/{}", diagnosis.code.code()));
-        let points: Vec<&TriggerPoint> = diagnosis
-            .points
+    /// One Condition per diagnosis: those the clinician confirmed, or else those suggested.
+    fn conditions(&self) -> Vec<Entry> {
+        match self.status.confirmed() {
+            Some(confirmed) => confirmed
+                .codes
+                .diagnoses
+                .iter()
+                .map(|code| {
+                    let note = format!(
+                        "ICD-10-CM code confirmed by {} on {}.",
+                        confirmed.by,
+                        confirmed.at.format("%Y-%m-%d")
+                    );
+                    self.condition(code, true, note)
+                })
+                .collect(),
+            None => self
+                .coding
+                .diagnoses
+                .iter()
+                .map(|diagnosis| {
+                    let note = format!(
+                        "ICD-10-CM code suggested by TriggerMap from the muscles charted ({}), \
+                         to be confirmed by the clinician.",
+                        diagnosis.sites.join(", ")
+                    );
+                    self.condition(diagnosis.code.code(), false, note)
+                })
+                .collect(),
+        }
+    }
+
+    /// The Condition of the ICD-10-CM `code`; its evidence and body sites are the points whose
+    /// muscles suggest that code (none for a code the clinician added).
+    fn condition(&self, code: &str, confirmed: bool, note: String) -> Entry {
+        let id = self.derived(&format!("Condition/{code}"));
+        let points: Vec<&TriggerPoint> = self
+            .coding
+            .diagnoses
             .iter()
+            .filter(|d| d.code.code() == code)
+            .flat_map(|d| d.points.iter())
             .filter_map(|number| self.visit.points.get(number - 1))
             .collect();
         let mut body_site: Vec<CodeableConcept> = Vec::new();
@@ -582,10 +657,25 @@ impl<'a> Export<'a> {
                 body_site.push(self.body_site(site.0, site.1));
             }
         }
+        let title = IcdCode::parse(code).map(|c| c.title().to_owned());
+        let (verification, verification_display) = if confirmed {
+            ("confirmed", "Confirmed")
+        } else {
+            ("provisional", "Provisional")
+        };
         entry(
             id,
             Resource::Condition(Condition {
                 id: id.to_string(),
+                verification_status: CodeableConcept {
+                    coding: vec![Coding {
+                        system: "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                        code: verification.to_owned(),
+                        display: Some(verification_display.to_owned()),
+                        user_selected: None,
+                    }],
+                    ..CodeableConcept::default()
+                },
                 category: vec![CodeableConcept {
                     coding: vec![Coding {
                         system: "http://terminology.hl7.org/CodeSystem/condition-category",
@@ -598,26 +688,24 @@ impl<'a> Export<'a> {
                 code: CodeableConcept {
                     coding: vec![Coding {
                         system: ICD_10_CM,
-                        code: diagnosis.code.code().to_owned(),
-                        display: Some(diagnosis.code.title().to_owned()),
-                        user_selected: Some(false),
+                        code: code.to_owned(),
+                        display: title.clone(),
+                        user_selected: Some(confirmed),
                     }],
-                    text: Some(diagnosis.code.title().to_owned()),
+                    text: Some(title.unwrap_or_else(|| format!("ICD-10-CM {code}"))),
                     ..CodeableConcept::default()
                 },
                 body_site,
                 subject: self.patient_ref(),
                 encounter: self.encounter_ref(),
-                evidence: vec![ConditionEvidence {
-                    detail: points.iter().map(|p| Self::reference(p.id.0)).collect(),
-                }],
-                note: vec![Annotation {
-                    text: format!(
-                        "ICD-10-CM code suggested by TriggerMap from the muscles charted ({}), \
-                         to be confirmed by the clinician.",
-                        diagnosis.sites.join(", ")
-                    ),
-                }],
+                evidence: if points.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![ConditionEvidence {
+                        detail: points.iter().map(|p| Self::reference(p.id.0)).collect(),
+                    }]
+                },
+                note: vec![Annotation { text: note }],
             }),
         )
     }

@@ -249,12 +249,14 @@ pub(super) struct Dosage {
 #[serde(rename_all = "camelCase")]
 pub(super) struct Condition {
     pub id: String,
+    pub verification_status: CodeableConcept,
     pub category: Vec<CodeableConcept>,
     pub code: CodeableConcept,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub body_site: Vec<CodeableConcept>,
     pub subject: Reference,
     pub encounter: Reference,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<ConditionEvidence>,
     pub note: Vec<Annotation>,
 }

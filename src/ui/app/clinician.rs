@@ -1,9 +1,10 @@
-//! The clinician's presets and dose limits: kept per clinician, by the name in the visit.
+//! The clinician's presets and dose limits, kept per clinician by the name in the visit, and the
+//! clinic's aftercare text.
 
 use super::TriggerMapApp;
 use crate::clinicians::{ClinicianSettings, TreatmentPreset};
 use crate::model::Procedure;
-use crate::ui::dialogs::{ClinicianSettingsDialog, Dialog};
+use crate::ui::dialogs::{AftercareDialog, ClinicianSettingsDialog, Dialog};
 
 /// Why nothing can be kept without a clinician's name.
 const NEEDS_NAME: &str = "Type your name in the visit's Clinician field first: presets and dose limits are kept per clinician.";
@@ -66,6 +67,24 @@ impl TriggerMapApp {
         let name = settings.name.clone();
         match self.clinicians.replace(settings) {
             Ok(()) => self.status = format!("Presets and dose limits of {name} saved."),
+            Err(message) => self.dialogs.error(message),
+        }
+    }
+
+    pub(super) fn open_aftercare(&mut self) {
+        let place = self.aftercare.file().map(|f| f.display().to_string());
+        self.dialogs.open(Dialog::Aftercare(AftercareDialog::new(
+            self.session.clinic_aftercare().to_owned(),
+            place,
+        )));
+    }
+
+    pub(super) fn save_aftercare(&mut self, text: String) {
+        let text = text.trim_end().replace("\r\n", "\n");
+        let saved = self.aftercare.save(&text);
+        self.session.set_clinic_aftercare(text);
+        match saved {
+            Ok(()) => self.status = "Aftercare instructions saved.".to_owned(),
             Err(message) => self.dialogs.error(message),
         }
     }

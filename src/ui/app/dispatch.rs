@@ -3,6 +3,7 @@
 
 use super::TriggerMapApp;
 use crate::editing::Edit;
+use crate::exporting::ExportKind;
 use crate::lock::LockError;
 use crate::model::{Criterion, Status, TriggerPoint};
 use crate::session::{AmendError, PatientChange, SaveError, Saved, SignError};
@@ -63,6 +64,13 @@ impl TriggerMapApp {
             Action::TakeOverLock => self.take_over_lock(),
             Action::SavePreset(procedure) => self.save_preset(procedure),
             Action::SaveClinicianSettings(settings) => self.save_clinician_settings(settings),
+            Action::SaveAftercare(text) => self.save_aftercare(text),
+            Action::ConfirmCoding(codes) => match self.session.confirm_coding(codes) {
+                Ok(()) => self.status = "Coding confirmed.".to_owned(),
+                Err(error) => self
+                    .dialogs
+                    .error(format!("The coding was not confirmed: {error}")),
+            },
             Action::ReplaceOtherVisit { path, then } => {
                 let result = self.session.save_as_replacing(&path);
                 self.after_save(result, then, ctx);
@@ -129,9 +137,10 @@ impl TriggerMapApp {
                 }
             }
             Command::ClinicianSettings => self.open_clinician_settings(),
-            Command::ExportFhir => self.request_fhir_export(ctx),
-            Command::ExportChart => self.request_chart_export(ctx),
-            Command::ExportReport => self.request_report_export(ctx),
+            Command::AftercareText => self.open_aftercare(),
+            Command::ExportFhir => self.request_export(ExportKind::FhirBundle, ctx),
+            Command::ExportChart => self.request_export(ExportKind::ChartPng, ctx),
+            Command::ExportReport => self.request_export(ExportKind::ReportPdf, ctx),
             Command::ShowFrontAndBack => self.canvas.layout = super::super::canvas::Layout::Both,
             Command::ShowHeadProfiles => {
                 self.canvas.layout = super::super::canvas::Layout::Profiles;
@@ -511,9 +520,7 @@ impl TriggerMapApp {
         match request {
             FileRequest::Open => self.open_now(path),
             FileRequest::Folder => self.open_folder_now(path),
-            FileRequest::ExportFhir { .. } => self.export_fhir_to(path),
-            FileRequest::ExportChart { .. } => self.export_chart_to(path),
-            FileRequest::ExportReport { .. } => self.export_report_to(path),
+            FileRequest::Export { kind, .. } => self.export_to(kind, path),
             FileRequest::SaveAs { then, .. } => {
                 let path = if path.extension().is_none() {
                     path.with_extension("ron")

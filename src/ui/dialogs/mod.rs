@@ -2,6 +2,7 @@
 //! time, each dialog a small type of its own that is shown by reference and answers with an
 //! [`Action`] for the app to carry out.
 
+mod aftercare;
 mod amendment;
 mod changed_on_disk;
 mod clinician_settings;
@@ -14,6 +15,7 @@ mod take_over;
 mod type_path;
 mod unsaved;
 
+pub use aftercare::AftercareDialog;
 pub use amendment::{DiscardAmendment, FinishAmendment};
 pub use changed_on_disk::ChangedOnDisk;
 pub use clinician_settings::ClinicianSettingsDialog;
@@ -58,6 +60,8 @@ pub enum Dialog {
     ReplaceOtherVisit(ReplaceOtherVisit),
     /// The clinician's presets and maximum doses.
     ClinicianSettings(ClinicianSettingsDialog),
+    /// The clinic's aftercare text.
+    Aftercare(AftercareDialog),
 }
 
 /// How a dialog answered this frame.
@@ -96,6 +100,7 @@ impl Dialog {
             Dialog::TakeOverLock(d) => d.show(ui, session),
             Dialog::ReplaceOtherVisit(d) => d.show(ui),
             Dialog::ClinicianSettings(d) => d.show(ui),
+            Dialog::Aftercare(d) => d.show(ui),
         }
     }
 
@@ -105,7 +110,8 @@ impl Dialog {
             Dialog::TypePath(_)
             | Dialog::Sign(_)
             | Dialog::FinishAmendment(_)
-            | Dialog::ClinicianSettings(_) => Dismiss::Escape,
+            | Dialog::ClinicianSettings(_)
+            | Dialog::Aftercare(_) => Dismiss::Escape,
             _ => Dismiss::ClickOrEscape,
         }
     }

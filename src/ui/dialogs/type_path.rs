@@ -17,13 +17,11 @@ pub struct TypePath {
 
 impl TypePath {
     pub(super) fn show(&mut self, ui: &mut Ui) -> Reply {
-        let verb = match self.request {
-            FileRequest::Open => "open",
-            FileRequest::Folder => "open (a patient folder)",
-            FileRequest::SaveAs { .. } => "save to",
-            FileRequest::ExportFhir { .. } => "export the FHIR bundle to",
-            FileRequest::ExportChart { .. } => "export the chart to",
-            FileRequest::ExportReport { .. } => "export the report to",
+        let verb = match &self.request {
+            FileRequest::Open => "open".to_owned(),
+            FileRequest::Folder => "open (a patient folder)".to_owned(),
+            FileRequest::SaveAs { .. } => "save to".to_owned(),
+            FileRequest::Export { kind, .. } => format!("export {} to", kind.what()),
         };
         ui.heading(format!("File to {verb}"));
         ui.label("No file dialog is available on this system. Type the path:");
