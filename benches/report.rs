@@ -1,15 +1,18 @@
 //! The visit drawn for the record: a 40-point visit's charts (front, back and the head profiles)
-//! as SVG and as a PNG at print resolution, without a window or GPU.
+//! as SVG and as a PNG at print resolution, and its whole report as PDF, without a window or GPU.
 // A benchmark, like a test, stops at the first failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use triggermap::atlas::Atlas;
 use triggermap::editing::identify;
-use triggermap::model::{Status, TriggerPoint, Visit};
-use triggermap::report::{PRINT_SCALE, chart_png, chart_svg, chart_views};
+use triggermap::export::RecordContext;
+use triggermap::export::aftercare::DEFAULT_AFTERCARE;
+use triggermap::model::{Procedure, Status, Treatment, TriggerPoint, Visit};
+use triggermap::report::{PRINT_SCALE, chart_png, chart_svg, chart_views, report_pdf};
 
-/// A visit of 40 points at the atlas's classic sites, left and right, every status.
+/// A visit of 40 points at the atlas's classic sites, left and right, every status; every third
+/// point injected, so that the report has its procedure note.
 fn visit_of_40(atlas: &Atlas) -> Visit {
     let mut visit = Visit::new_now();
     let sites: Vec<_> = atlas
@@ -27,6 +30,20 @@ fn visit_of_40(atlas: &Atlas) -> Visit {
         let (muscle, side) = identify(atlas, view, pos);
         let mut point = TriggerPoint::new(view, pos, muscle, side);
         point.status = Status::ALL[i % Status::ALL.len()];
+        point.referred_pain = "Spreads towards the neighbouring joint and down the limb".to_owned();
+        if i % 3 == 0 {
+            point.treatments.push(Treatment {
+                procedure: Procedure::Injection {
+                    agent: "lidocaine".to_owned(),
+                    concentration: "1%".to_owned(),
+                    volume_ml: Some(0.5),
+                    needle: "27 G 1.5 in".to_owned(),
+                },
+                pain_before: Some(7),
+                pain_after: Some(2),
+                notes: String::new(),
+            });
+        }
         visit.points.push(point);
     }
     visit
@@ -43,6 +60,10 @@ fn report(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("chart_png_40_points_print_resolution", |b| {
         b.iter(|| chart_png(&visit, &atlas, PRINT_SCALE).expect("rendered"));
+    });
+    let context = RecordContext::new(&visit, DEFAULT_AFTERCARE, None::<Vec<&Visit>>);
+    group.bench_function("report_pdf_40_points", |b| {
+        b.iter(|| report_pdf(&visit, &atlas, &context).expect("laid out"));
     });
     group.finish();
 }

@@ -126,3 +126,54 @@ fn coding_prints_the_suggestion() {
     assert!(out.contains("the clinician confirms"), "{out}");
     assert!(!out.contains("M79.1 "), "{out}");
 }
+
+#[test]
+fn coding_says_what_the_clinician_confirmed_and_counts_the_years_sessions() {
+    let (code, out, err) = triggermap(&["coding", "tests/fixtures/coded-visit.ron"]);
+    assert_eq!(code, 0, "{err}");
+    let first = out.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("Coding confirmed by Dr. A. Moreau on 2025-03-04 10:10: CPT 20552"),
+        "{out}"
+    );
+    assert!(
+        first.contains("TriggerMap had suggested CPT 20552, 20560"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Confirmed: ICD-10-CM M79.18 (Myalgia, other site)"),
+        "{out}"
+    );
+
+    // Four injection visits of one patient within a year, one more than a year before.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let example = std::fs::read_to_string(EXAMPLE).expect("example");
+    // Each copy its own visit and point ids (their last byte but one), so none is a copy of
+    // another.
+    let ids = regex::Regex::new(r#"(id: "[0-9a-f-]{32})[0-9a-f]{2}([0-9a-f]{2}")"#).expect("regex");
+    let days = [
+        "2024-02-01",
+        "2024-06-10",
+        "2024-09-02",
+        "2024-12-20",
+        "2025-03-04",
+    ];
+    for (i, day) in days.iter().enumerate() {
+        let text = ids
+            .replace_all(&example, format!("${{1}}{i:02}${{2}}").as_str())
+            .replace(
+                "2025-03-04T09:30:00+01:00",
+                &format!("{day}T09:30:00+01:00"),
+            );
+        std::fs::write(dir.path().join(format!("{day}_0930.ron")), text).expect("write");
+    }
+    let latest = dir.path().join("2025-03-04_0930.ron");
+    let (code, out, err) = triggermap(&["coding", &latest.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "Trigger point injection sessions in the 12 months up to this visit: 4 (this one included; earlier: 2024-06-10, 2024-09-02, 2024-12-20). Medicare covers at most 3 in 12 months."
+        ),
+        "{out}"
+    );
+}

@@ -25,7 +25,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// The committed visits the export is checked on (those of the patient folders that load).
 fn fixture_visits(atlas: &Atlas) -> Vec<(PathBuf, Visit)> {
-    let mut files = vec![fixture("example-visit.ron")];
+    let mut files = vec![fixture("example-visit.ron"), fixture("coded-visit.ron")];
     for folder in ["patients/weekly-neck", "patients/mixed-files"] {
         let mut in_folder: Vec<PathBuf> = std::fs::read_dir(fixture(folder))
             .unwrap()
@@ -426,4 +426,61 @@ fn volumes_add_up_per_injectate_and_a_missing_volume_is_said() {
     assert_eq!(resources(&bundle, "Procedure").len(), 1);
     assert!(resources(&bundle, "Procedure")[0].get("usedCode").is_none());
     assert_eq!(resources(&bundle, "Consent").len(), 1);
+}
+
+#[test]
+fn confirmed_codes_are_the_clinicians_and_suggested_ones_are_provisional() {
+    let atlas = atlas();
+    let suggested = triggermap::storage::load_visit(&fixture("example-visit.ron"), &atlas).unwrap();
+    let bundle = bundle_json(&suggested, &atlas);
+    for condition in resources(&bundle, "Condition") {
+        assert_eq!(
+            condition["verificationStatus"]["coding"][0]["code"],
+            "provisional"
+        );
+        assert_eq!(condition["code"]["coding"][0]["userSelected"], false);
+    }
+
+    // The coded visit: 20552 confirmed, dry needling not billed, two diagnoses confirmed.
+    let coded = triggermap::storage::load_visit(&fixture("coded-visit.ron"), &atlas).unwrap();
+    let bundle = bundle_json(&coded, &atlas);
+    let procedures = resources(&bundle, "Procedure");
+    let injection = procedures
+        .iter()
+        .find(|p| p["code"]["text"].as_str().unwrap().contains("injection"))
+        .expect("the injection");
+    assert_eq!(injection["code"]["coding"][0]["code"], "20552");
+    assert_eq!(injection["code"]["coding"][0]["userSelected"], true);
+    let needling = procedures
+        .iter()
+        .find(|p| p["code"]["text"].as_str().unwrap().contains("ry needling"))
+        .expect("the dry needling");
+    assert!(needling["code"].get("coding").is_none(), "{needling}");
+    let notes = needling["note"].to_string();
+    assert!(
+        notes.contains("No CPT code for this procedure, as confirmed by Dr. A. Moreau"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("TriggerMap had suggested CPT 20552, 20560"),
+        "{notes}"
+    );
+    let conditions = resources(&bundle, "Condition");
+    let codes: Vec<&str> = conditions
+        .iter()
+        .map(|c| c["code"]["coding"][0]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["M79.12", "M79.18"]);
+    for condition in conditions {
+        assert_eq!(
+            condition["verificationStatus"]["coding"][0]["code"],
+            "confirmed"
+        );
+        assert_eq!(condition["code"]["coding"][0]["userSelected"], true);
+        assert!(
+            condition["evidence"][0]["detail"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty())
+        );
+    }
 }

@@ -893,3 +893,114 @@ fn the_chart_exports_as_a_png_beside_the_visit() {
         "the visit file is not changed"
     );
 }
+
+#[test]
+fn the_clinician_confirms_the_coding_with_codes_of_their_own() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = common::example_copy(dir.path());
+    let mut app = app_with_answers(vec![]);
+    app.open_path(&path);
+    let mut h = harness(app);
+    h.get_by_label_contains("Coding, suggested: CPT 20552 · CPT 20560")
+        .click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("not yet confirmed by the clinician")
+            .is_some()
+    );
+    // Dry needling is not billed here: the clinician clears its code.
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "CPT, dry needling")
+        .focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.get_by_label("Confirm coding").click();
+    h.run();
+    let coding = h.state().visit().coding.clone().expect("confirmed");
+    assert_eq!(coding.codes.injection.as_deref(), Some("20552"));
+    assert_eq!(coding.codes.dry_needling, None);
+    assert_eq!(coding.suggested.dry_needling.as_deref(), Some("20560"));
+    assert_eq!(coding.by, "Dr. A. Moreau");
+    assert!(
+        h.query_by_label_contains(
+            "Coding confirmed: CPT 20552 · ICD-10-CM M79.12, M79.18 (own codes)"
+        )
+        .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("TriggerMap had suggested CPT 20552, 20560")
+            .is_some()
+    );
+
+    // A header code cannot be confirmed: the reason shows and the button does nothing.
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "ICD-10-CM")
+        .focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "ICD-10-CM")
+        .type_text("M79.1");
+    h.run();
+    assert!(h.query_by_label_contains("M79.1 is a header").is_some());
+    h.get_by_label("Confirm again").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .visit()
+            .coding
+            .as_ref()
+            .map(|c| c.codes.diagnoses.clone()),
+        Some(vec!["M79.12".to_owned(), "M79.18".to_owned()]),
+        "unchanged"
+    );
+
+    // Saved with the visit; undo withdraws it like any edit.
+    ctrl(&mut h, egui::Key::S);
+    assert_eq!(common::on_disk(&path).coding, Some(coding));
+    ctrl(&mut h, egui::Key::Z);
+    assert_eq!(h.state().visit().coding, None);
+}
+
+#[test]
+fn the_clinics_aftercare_text_is_edited_in_the_app_and_saved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("config").join("aftercare.txt");
+    let app = app_with_answers(vec![]).with_aftercare_file(file.clone());
+    let mut h = harness(app);
+    common::ui::menu_item(&mut h, "Visit", "Aftercare instructions…");
+    let shown = h
+        .get_by_role_and_label(
+            egui::accesskit::Role::MultilineTextInput,
+            "Aftercare instructions",
+        )
+        .value()
+        .unwrap_or_default();
+    assert!(
+        shown.starts_with("After trigger point injection or dry needling"),
+        "the default text to start from: {shown}"
+    );
+    h.get_by_role_and_label(
+        egui::accesskit::Role::MultilineTextInput,
+        "Aftercare instructions",
+    )
+    .focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(
+        egui::accesskit::Role::MultilineTextInput,
+        "Aftercare instructions",
+    )
+    .type_text("Rest today. Call 555-0199 if it gets worse.");
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("saved"),
+        "Rest today. Call 555-0199 if it gets worse.\n"
+    );
+    assert_eq!(
+        h.state().session().clinic_aftercare(),
+        "Rest today. Call 555-0199 if it gets worse."
+    );
+    assert!(h.state().dialog().is_none());
+}

@@ -686,3 +686,111 @@ fn a_recovery_copy_with_values_not_allowed_is_offered_as_damaged() {
     assert_eq!(offer.problems.len(), 1, "{:?}", offer.problems);
     assert!(offer.problems[0].contains("pain"), "{:?}", offer.problems);
 }
+
+#[test]
+fn a_treated_visit_keeps_the_clinics_aftercare_when_signed_and_an_untreated_one_does_not() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = example_copy(dir.path());
+    let mut s = session();
+    s.set_clinic_aftercare("Rest today. Call 555-0100 if worse.".to_owned());
+    s.open(&path).expect("open");
+    assert!(s.visit().has_treatment());
+    assert_eq!(
+        s.record_context().aftercare,
+        "Rest today. Call 555-0100 if worse."
+    );
+    s.sign("Dr. A. Moreau").expect("signed");
+    let kept = Some("Rest today. Call 555-0100 if worse.".to_owned());
+    assert_eq!(
+        on_disk(&path).aftercare,
+        kept,
+        "the record keeps what was given"
+    );
+    // The clinic's text changes later: the signed visit's report still prints what it kept.
+    s.set_clinic_aftercare("A new text.".to_owned());
+    assert_eq!(
+        s.record_context().aftercare,
+        "Rest today. Call 555-0100 if worse."
+    );
+
+    let untreated = dir.path().join("untreated.ron");
+    let mut visit = on_disk(&path);
+    visit.signature = None;
+    visit.aftercare = None;
+    visit.id = crate::model::VisitId(uuid::Uuid::new_v4());
+    for point in &mut visit.points {
+        point.treatments.clear();
+    }
+    storage::save_visit(&untreated, &visit).expect("save");
+    s.open(&untreated).expect("open");
+    s.sign("Dr. A. Moreau").expect("signed");
+    assert_eq!(
+        on_disk(&untreated).aftercare,
+        None,
+        "no treatment, no aftercare"
+    );
+}
+
+#[test]
+fn coding_is_confirmed_by_the_visits_clinician_and_undone_like_any_edit() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = example_copy(dir.path());
+    let mut s = session();
+    s.open(&path).expect("open");
+    let suggested = crate::export::suggest_coding(s.visit(), s.atlas()).codes();
+    let mut own = suggested.clone();
+    own.dry_needling = None;
+    s.confirm_coding(own.clone()).expect("confirmed");
+    let coding = s.visit().coding.clone().expect("coding");
+    assert_eq!(coding.codes, own);
+    assert_eq!(coding.suggested, suggested);
+    assert_eq!(coding.by, "Dr. A. Moreau");
+    assert_eq!(coding.at, at("2025-03-04T10:00:00+01:00"));
+    assert!(s.is_dirty());
+    s.save().expect("saved");
+    assert_eq!(on_disk(&path).coding, Some(coding));
+    assert!(s.undo().expect("editable"));
+    assert_eq!(s.visit().coding, None);
+
+    let mut bad = suggested.clone();
+    bad.diagnoses = vec!["M79.1".to_owned()];
+    assert!(matches!(
+        s.confirm_coding(bad),
+        Err(CodingError::Codes(crate::export::ConfirmError::Codes(_)))
+    ));
+    let mut details = s.visit().details();
+    details.clinician.clear();
+    s.apply(Edit::UpdateVisitDetails {
+        details: Box::new(details),
+        field: "clinician",
+    })
+    .expect("editable");
+    assert!(matches!(
+        s.confirm_coding(suggested.clone()),
+        Err(CodingError::Codes(crate::export::ConfirmError::NoName))
+    ));
+
+    // A signed visit takes its coding in an amendment, which records the change.
+    let other = tempfile::tempdir().expect("dir");
+    let signed = signed_copy(other.path());
+    s.open(&signed).expect("open");
+    assert!(matches!(
+        s.confirm_coding(suggested.clone()),
+        Err(CodingError::ReadOnly(ReadOnly::Signed { .. }))
+    ));
+    s.start_amendment().expect("amend");
+    s.confirm_coding(suggested)
+        .expect("confirmed in the amendment");
+    let saved = s
+        .finish_amendment("Dr. A. Moreau", "Coding confirmed after review")
+        .expect("recorded");
+    drop(saved);
+    let amended = on_disk(&signed);
+    assert!(amended.coding.is_some());
+    let what = &amended.amendments.last().expect("amendment").what;
+    assert!(
+        what.iter()
+            .any(|line| line.starts_with("coding: not confirmed → CPT 20552, 20560")),
+        "{what:?}"
+    );
+}

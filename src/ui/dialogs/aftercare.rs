@@ -22,7 +22,7 @@ impl AftercareDialog {
     }
 
     pub(super) fn show(&mut self, ui: &mut Ui) -> Reply {
-        ui.heading("Aftercare instructions");
+        let heading = ui.heading("Aftercare instructions");
         ui.label(
             "Printed in the report of every visit with a treatment. A visit keeps the text it \
              was signed with, so changing it here does not change signed visits. A blank line \
@@ -39,7 +39,8 @@ impl AftercareDialog {
                     egui::TextEdit::multiline(&mut self.text)
                         .desired_width(500.0)
                         .desired_rows(14),
-                );
+                )
+                .labelled_by(heading.id);
             });
         let too_long = self.text.len() > MAX_AFTERCARE_BYTES;
         if too_long {
