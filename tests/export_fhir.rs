@@ -484,3 +484,48 @@ fn confirmed_codes_are_the_clinicians_and_suggested_ones_are_provisional() {
         );
     }
 }
+
+#[test]
+fn each_observation_says_where_its_point_was_charted() {
+    let atlas = atlas();
+    for (file, visit) in fixture_visits(&atlas) {
+        let bundle = bundle_json(&visit, &atlas);
+        let observations = resources(&bundle, "Observation");
+        for (point, observation) in visit.points.iter().zip(observations) {
+            let position = &observation["extension"][0];
+            assert_eq!(
+                position["url"],
+                "urn:triggermap:StructureDefinition:chart-position",
+                "{}",
+                file.display()
+            );
+            let part = |name: &str| {
+                position["extension"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|e| e["url"] == name)
+                    .unwrap()
+                    .clone()
+            };
+            let view = View::parse(part("view")["valueCode"].as_str().unwrap()).unwrap();
+            assert_eq!(view, point.view, "{}", file.display());
+            let x = part("x")["valueDecimal"].as_f64().unwrap();
+            let y = part("y")["valueDecimal"].as_f64().unwrap();
+            assert!(
+                (x - f64::from(point.pos.x)).abs() < 1e-6,
+                "{}",
+                file.display()
+            );
+            assert!(
+                (y - f64::from(point.pos.y)).abs() < 1e-6,
+                "{}",
+                file.display()
+            );
+            assert_eq!(
+                part("figure")["valueCode"],
+                visit.figure.label().to_lowercase()
+            );
+        }
+    }
+}

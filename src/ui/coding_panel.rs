@@ -73,25 +73,27 @@ pub fn show(
         .into_iter()
         .filter_map(|family| suggestion.family(family))
         .any(|family| family.code().is_none());
+    // The title stays short: a title wider than the panel would widen it and move the chart.
     let title = match &status {
         CodingStatus::Suggested => {
-            let text = egui::RichText::new(format!("Coding, suggested: {}", summary(suggestion)));
+            let text = egui::RichText::new(short_title("suggested", &summary(suggestion)));
             if blocked || suggestion.needs_review() {
                 text.color(warn)
             } else {
                 text
             }
         }
-        CodingStatus::Confirmed { coding, overridden } => egui::RichText::new(format!(
-            "Coding confirmed: {}{}",
-            coding.codes.summary(),
-            if *overridden { " (own codes)" } else { "" }
+        CodingStatus::Confirmed { coding, overridden } => egui::RichText::new(short_title(
+            if *overridden {
+                "own codes"
+            } else {
+                "confirmed"
+            },
+            &compact(&coding.codes),
         )),
-        CodingStatus::Outdated { coding, .. } => egui::RichText::new(format!(
-            "Coding confirmed: {} · chart changed since",
-            coding.codes.summary()
-        ))
-        .color(warn),
+        CodingStatus::Outdated { coding, .. } => {
+            egui::RichText::new(short_title("check again", &compact(&coding.codes))).color(warn)
+        }
     };
     let sessions_over = sessions.is_some_and(InjectionSessions::above_medicare_limit);
     let mut action = None;
@@ -208,13 +210,13 @@ fn codes_to_confirm(
     action
 }
 
-/// "CPT 20552 · M79.12": the suggested codes in one line, or where one is blocked.
+/// "20552 · 20560 · M79.12": the suggested codes in one line, or where one is blocked.
 fn summary(suggestion: &CodingSuggestion) -> String {
     let mut parts: Vec<String> = [NeedleFamily::Injection, NeedleFamily::DryNeedling]
         .into_iter()
         .filter_map(|family| suggestion.family(family))
         .map(|family| match family.code() {
-            Some(code) => format!("CPT {}", code.code()),
+            Some(code) => code.code().to_owned(),
             None => "CPT: assign a muscle".to_owned(),
         })
         .collect();
@@ -222,9 +224,47 @@ fn summary(suggestion: &CodingSuggestion) -> String {
     parts.join(" · ")
 }
 
+/// "20552 · M79.12 · M79.18": a set of codes in one line.
+fn compact(codes: &CodeSet) -> String {
+    let parts: Vec<&str> = [&codes.injection, &codes.dry_needling]
+        .into_iter()
+        .flatten()
+        .chain(&codes.diagnoses)
+        .map(String::as_str)
+        .collect();
+    if parts.is_empty() {
+        "no codes".to_owned()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// "Coding, confirmed: 20552 · M79.12", cut with "…" where it would not fit the panel.
+fn short_title(state: &str, codes: &str) -> String {
+    const MAX_CHARS: usize = 52;
+    let title = format!("Coding, {state}: {codes}");
+    if title.chars().count() <= MAX_CHARS {
+        title
+    } else {
+        let cut: String = title.chars().take(MAX_CHARS - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_are_short() {
+        assert_eq!(
+            short_title("confirmed", "20552 · M79.12"),
+            "Coding, confirmed: 20552 · M79.12"
+        );
+        let long = short_title("own codes", &"M79.18 · ".repeat(10));
+        assert_eq!(long.chars().count(), 52);
+        assert!(long.ends_with('…'));
+    }
 
     #[test]
     fn typed_codes_are_trimmed_split_and_upper_cased() {

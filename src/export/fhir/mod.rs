@@ -25,10 +25,10 @@ use crate::model::{
 };
 use chrono::SecondsFormat;
 use types::{
-    Annotation, BodyStructure, BundleJson, CodeableConcept, Coding, Component, Condition,
-    ConditionEvidence, Consent, Dosage, Encounter, EncounterParticipant, Entry, Extension,
-    Identifier, MedicationAdministration, Observation, Patient, Performer, Period, Procedure,
-    Quantity, Reference, Resource,
+    Annotation, BodyStructure, BundleJson, CodeableConcept, Coding, ComplexExtension, Component,
+    Condition, ConditionEvidence, Consent, Dosage, Encounter, EncounterParticipant, Entry,
+    Extension, Identifier, MedicationAdministration, Observation, Patient, Performer, Period,
+    Procedure, Quantity, Reference, Resource, ValueExtension,
 };
 use uuid::Uuid;
 
@@ -49,6 +49,13 @@ pub const CPT: &str = "http://www.ama-assn.org/go/cpt";
 pub const ICD_10_CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
 /// The core extension that points a `bodySite` at a `BodyStructure`.
 pub const BODY_SITE_EXTENSION: &str = "http://hl7.org/fhir/StructureDefinition/bodySite";
+
+/// The project extension on each Observation that says where the point was charted (clinical
+/// reference F1): `figure` (`male`, `female`), `view` (`front`, `back`, `left-profile`,
+/// `right-profile`) and `x`, `y` in TriggerMap's patient frame (fractions of body height; +x the
+/// patient's left, y down from the vertex; on a profile, x anterior from the ear), so that another
+/// system can draw the chart again.
+pub const CHART_POSITION_EXTENSION: &str = "urn:triggermap:StructureDefinition:chart-position";
 /// The SNOMED CT laterality qualifier of a side (L4): `None` on the midline.
 pub fn laterality_code(side: Side) -> Option<(&'static str, &'static str)> {
     match side {
@@ -277,6 +284,7 @@ impl<'a> Export<'a> {
             id,
             Resource::Observation(Observation {
                 id: id.to_string(),
+                extension: vec![chart_position(self.visit.figure, point)],
                 status: "final",
                 category: vec![CodeableConcept {
                     coding: vec![Coding {
@@ -900,6 +908,34 @@ fn injectate_name(agent: &str, concentration: &str) -> String {
 }
 
 /// An `f32` as the decimal it was typed as (2.1, not 2.0999999046325684).
+/// Where `point` was charted, as the [`CHART_POSITION_EXTENSION`].
+fn chart_position(figure: model::Figure, point: &TriggerPoint) -> ComplexExtension {
+    let part = |url, value_code, value_decimal| ValueExtension {
+        url,
+        value_code,
+        value_decimal,
+    };
+    let figure = match figure {
+        model::Figure::Male => "male",
+        model::Figure::Female => "female",
+    };
+    let view = match point.view {
+        model::View::Front => "front",
+        model::View::Back => "back",
+        model::View::LeftProfile => "left-profile",
+        model::View::RightProfile => "right-profile",
+    };
+    ComplexExtension {
+        url: CHART_POSITION_EXTENSION,
+        extension: vec![
+            part("figure", Some(figure), None),
+            part("view", Some(view), None),
+            part("x", None, Some(decimal(point.pos.x))),
+            part("y", None, Some(decimal(point.pos.y))),
+        ],
+    }
+}
+
 fn decimal(value: f32) -> f64 {
     value.to_string().parse().unwrap_or(f64::from(value))
 }

@@ -65,6 +65,25 @@ pub(super) struct Extension {
     pub value_reference: Reference,
 }
 
+/// An extension made of other extensions, each with one simple value.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ComplexExtension {
+    pub url: &'static str,
+    pub extension: Vec<ValueExtension>,
+}
+
+/// One part of a [`ComplexExtension`]: a name and a code or a decimal.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ValueExtension {
+    pub url: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_decimal: Option<f64>,
+}
+
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct Reference {
@@ -133,6 +152,7 @@ pub(super) struct EncounterParticipant {
 #[serde(rename_all = "camelCase")]
 pub(super) struct Observation {
     pub id: String,
+    pub extension: Vec<ComplexExtension>,
     pub status: &'static str,
     pub category: Vec<CodeableConcept>,
     pub code: CodeableConcept,
