@@ -86,12 +86,14 @@ pub fn view_title(view: View) -> &'static str {
 
 /// Where the patient's side letters stand on a view, in the patient frame: R and L beside the
 /// head on the front and back (each on the patient's own side, so that the transform puts them
-/// where that side is drawn), one letter behind the head on a profile (its only side).
+/// where that side is drawn), one letter in front of the forehead on a profile (its only side):
+/// the two profiles face apart, so their letters stand apart, L far left and R far right, rather
+/// than side by side between the two heads.
 pub fn side_letters(view: View) -> Vec<(Side, PatientPoint)> {
     const BODY_X: f32 = 0.19;
     const BODY_Y: f32 = 0.08;
     match view.profile_side() {
-        Some(side) => vec![(side, PatientPoint::new(-0.085, 0.025))],
+        Some(side) => vec![(side, PatientPoint::new(0.07, 0.01))],
         None => vec![
             (Side::Left, PatientPoint::new(BODY_X, BODY_Y)),
             (Side::Right, PatientPoint::new(-BODY_X, BODY_Y)),

@@ -117,8 +117,8 @@ fn markers_and_letters_stand_on_the_patients_side_in_the_svg() {
             (View::Front, "R".to_owned(), true),
             (View::Back, "L".to_owned(), true),
             (View::Back, "R".to_owned(), false),
-            (View::LeftProfile, "L".to_owned(), false),
-            (View::RightProfile, "R".to_owned(), true),
+            (View::LeftProfile, "L".to_owned(), true),
+            (View::RightProfile, "R".to_owned(), false),
         ]
     );
 }

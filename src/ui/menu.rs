@@ -202,7 +202,12 @@ fn toolbar(ui: &mut Ui, canvas: &mut CanvasState, actions: &mut Vec<Action>) {
     }
     ui.separator();
     for view in canvas.shown_views() {
-        ui.weak(view.label());
+        // "Left" and "Right" beside "Head profiles": the toolbar must fit 1024 pixels.
+        ui.weak(match view {
+            View::LeftProfile => "Left",
+            View::RightProfile => "Right",
+            View::Front | View::Back => view.label(),
+        });
         if ui
             .small_button("+")
             .on_hover_text(format!(
