@@ -235,31 +235,11 @@ mod tests {
     use super::*;
     use crate::atlas::Atlas;
     use crate::export::suggest_coding;
-    use crate::model::{PatientPoint, Procedure, Side, Treatment, TriggerPoint, View};
+    use crate::export::tests_support::injected;
+    use crate::model::Side;
 
     fn at(text: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(text).expect("time")
-    }
-
-    fn injected(muscle: &str, side: Side) -> TriggerPoint {
-        let mut point = TriggerPoint::new(
-            View::Back,
-            PatientPoint::new(0.05, 0.2),
-            Some(muscle.into()),
-            side,
-        );
-        point.treatments.push(Treatment {
-            procedure: Procedure::Injection {
-                agent: "lidocaine".into(),
-                concentration: "1%".into(),
-                volume_ml: Some(1.0),
-                needle: String::new(),
-            },
-            pain_before: None,
-            pain_after: None,
-            notes: String::new(),
-        });
-        point
     }
 
     fn codes(injection: Option<&str>, diagnoses: &[&str]) -> CodeSet {

@@ -100,32 +100,18 @@ fn had_injection(visit: &Visit) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{PatientPoint, Procedure, Side, Treatment, TriggerPoint, View};
+    use crate::export::tests_support::injected;
+    use crate::model::Side;
     use chrono::DateTime;
 
-    fn visit(day: &str, injected: bool) -> Visit {
+    fn visit(day: &str, injected_that_day: bool) -> Visit {
         let mut visit = Visit::new_now();
         visit.patient_id = "PT-1".into();
         visit.date_time =
             DateTime::parse_from_rfc3339(&format!("{day}T10:00:00+01:00")).expect("time");
-        let mut point = TriggerPoint::new(
-            View::Back,
-            PatientPoint::new(0.05, 0.2),
-            Some("upper_trapezius".into()),
-            Side::Left,
-        );
-        if injected {
-            point.treatments.push(Treatment {
-                procedure: Procedure::Injection {
-                    agent: "lidocaine".into(),
-                    concentration: "1%".into(),
-                    volume_ml: Some(1.0),
-                    needle: String::new(),
-                },
-                pain_before: None,
-                pain_after: None,
-                notes: String::new(),
-            });
+        let mut point = injected("upper_trapezius", Side::Left);
+        if !injected_that_day {
+            point.treatments.clear();
         }
         visit.points.push(point);
         visit

@@ -98,30 +98,35 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
         PLAUSIBLE_YEARS.end()
     );
     let not_real = "not a real time: a second 60 on a day without a leap second";
-    if !year_ok(&visit.date_time) {
-        visit_problem("date_time", "date_time", years.clone());
-    } else if !is_real_time(&visit.date_time) {
-        visit_problem("date_time", "date_time", not_real.to_owned());
+    // What is wrong with a time of the visit or its record, if anything.
+    let time_problem = |time: &DateTime<FixedOffset>| {
+        if !year_ok(time) {
+            Some(years.clone())
+        } else if !is_real_time(time) {
+            Some(not_real.to_owned())
+        } else {
+            None
+        }
+    };
+    // What is wrong with the name of who signed or confirmed, if anything.
+    let name_problem = |name: &str, empty: &str| {
+        if name.trim().is_empty() {
+            Some(empty.to_owned())
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            Some(format!("longer than {MAX_NAME_CHARS} characters"))
+        } else {
+            None
+        }
+    };
+    if let Some(problem) = time_problem(&visit.date_time) {
+        visit_problem("date_time", "date_time", problem);
     }
     if let Some(signature) = &visit.signature {
-        if signature.clinician.trim().is_empty() {
-            visit_problem(
-                "signature.clinician",
-                "clinician",
-                "empty: who signed?".to_owned(),
-            );
+        if let Some(problem) = name_problem(&signature.clinician, "empty: who signed?") {
+            visit_problem("signature.clinician", "clinician", problem);
         }
-        if signature.clinician.chars().count() > MAX_NAME_CHARS {
-            visit_problem(
-                "signature.clinician",
-                "clinician",
-                format!("longer than {MAX_NAME_CHARS} characters"),
-            );
-        }
-        if !year_ok(&signature.signed_at) {
-            visit_problem("signature.signed_at", "signed_at", years.clone());
-        } else if !is_real_time(&signature.signed_at) {
-            visit_problem("signature.signed_at", "signed_at", not_real.to_owned());
+        if let Some(problem) = time_problem(&signature.signed_at) {
+            visit_problem("signature.signed_at", "signed_at", problem);
         }
     } else if !visit.amendments.is_empty() {
         visit_problem(
@@ -156,23 +161,11 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
                 }
             }
         }
-        if coding.by.trim().is_empty() {
-            visit_problem(
-                "coding.by",
-                "by",
-                "empty: who confirmed the coding?".to_owned(),
-            );
-        } else if coding.by.chars().count() > MAX_NAME_CHARS {
-            visit_problem(
-                "coding.by",
-                "by",
-                format!("longer than {MAX_NAME_CHARS} characters"),
-            );
+        if let Some(problem) = name_problem(&coding.by, "empty: who confirmed the coding?") {
+            visit_problem("coding.by", "by", problem);
         }
-        if !year_ok(&coding.at) {
-            visit_problem("coding.at", "at", years.clone());
-        } else if !is_real_time(&coding.at) {
-            visit_problem("coding.at", "at", not_real.to_owned());
+        if let Some(problem) = time_problem(&coding.at) {
+            visit_problem("coding.at", "at", problem);
         }
     }
     if let Some(aftercare) = &visit.aftercare
