@@ -1002,3 +1002,32 @@ fn the_clinics_aftercare_text_is_edited_in_the_app_and_saved() {
     );
     assert!(h.state().dialog().is_none());
 }
+
+#[test]
+fn the_report_exports_as_a_pdf_with_the_clinics_aftercare() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = common::example_copy(dir.path());
+    let before = std::fs::read(&path).expect("visit");
+    let aftercare = dir.path().join("aftercare.txt");
+    std::fs::write(&aftercare, "Rest today.\n").expect("write");
+    let mut app = app_with_answers(vec![FileAnswer::Chosen(dir.path().join("report"))])
+        .with_aftercare_file(aftercare);
+    app.open_path(&path);
+    assert_eq!(app.session().record_context().aftercare, "Rest today.");
+    let mut h = harness(app);
+    common::ui::menu_item(&mut h, "File", "Export report (PDF)…");
+    let pdf = std::fs::read(dir.path().join("report.pdf")).expect("exported");
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(
+        h.state()
+            .status()
+            .contains("(a draft: the visit is not signed)"),
+        "{}",
+        h.state().status()
+    );
+    assert_eq!(
+        std::fs::read(&path).expect("visit"),
+        before,
+        "the visit file is not changed"
+    );
+}
