@@ -3,7 +3,7 @@
 // A benchmark, like a test, stops at the first failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use triggermap::atlas::Atlas;
 use triggermap::editing::identify;
 use triggermap::export::RecordContext;
@@ -62,8 +62,25 @@ fn report(c: &mut Criterion) {
         b.iter(|| chart_png(&visit, &atlas, PRINT_SCALE).expect("rendered"));
     });
     let context = RecordContext::new(&visit, DEFAULT_AFTERCARE, None::<Vec<&Visit>>);
-    group.bench_function("report_pdf_40_points", |b| {
+    // typst memoizes layout: the same visit again costs little. A new patient id (on every
+    // page's header and footer) and a point moved (a new chart) make each report a new
+    // document, as exporting another visit is.
+    group.bench_function("report_pdf_40_points_same_visit_again", |b| {
         b.iter(|| report_pdf(&visit, &atlas, &context).expect("laid out"));
+    });
+    let mut n = 0_u64;
+    group.bench_function("report_pdf_40_points_new_visit_each_time", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let mut other = visit.clone();
+                other.patient_id = format!("PT-{n:06}");
+                other.points[0].pos.y += 1e-4 * (n % 100) as f32;
+                other
+            },
+            |other| report_pdf(&other, &atlas, &context).expect("laid out"),
+            BatchSize::SmallInput,
+        );
     });
     group.finish();
 }

@@ -59,7 +59,8 @@ impl ExportKind {
         }
     }
 
-    /// `path`, with this kind's extension added when it has none.
+    /// `path`, with this kind's extension added when it has none (for a name typed in a file
+    /// dialog; the command line writes the file named).
     pub fn with_extension(self, path: &Path) -> PathBuf {
         if path.extension().is_none() {
             path.with_extension(self.extension())
@@ -90,8 +91,8 @@ impl ExportKind {
     }
 }
 
-/// Makes the `kind` export of `visit` and writes it to `path` (with the kind's extension added
-/// when it has none), never over `visit_file`. Returns the file written; the error names it.
+/// Makes the `kind` export of `visit` and writes it to `path`, exactly as named, never over
+/// `visit_file`. The error names the file.
 pub fn export_visit(
     kind: ExportKind,
     visit: &Visit,
@@ -99,13 +100,11 @@ pub fn export_visit(
     context: &RecordContext,
     path: &Path,
     visit_file: Option<&Path>,
-) -> Result<PathBuf, String> {
-    let path = kind.with_extension(path);
+) -> Result<(), String> {
     let bytes = kind
         .render(visit, atlas, context)
         .map_err(|message| format!("{}: {message}", path.display()))?;
-    write_export(&path, visit_file, &bytes).map_err(|error| error.to_string())?;
-    Ok(path)
+    write_export(path, visit_file, &bytes).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
@@ -144,19 +143,9 @@ mod tests {
             ExportKind::ChartPng,
             ExportKind::FhirBundle,
         ] {
-            let written = export_visit(
-                kind,
-                &visit,
-                &atlas,
-                &context,
-                &dir.path().join("out"),
-                Some(&visit_file),
-            )
-            .expect("written");
-            assert_eq!(
-                written.extension().and_then(|e| e.to_str()),
-                Some(kind.extension())
-            );
+            let written = dir.path().join(kind.suggested_name("out"));
+            export_visit(kind, &visit, &atlas, &context, &written, Some(&visit_file))
+                .expect("written");
             assert!(std::fs::metadata(&written).expect("exists").len() > 0);
             let error = export_visit(
                 kind,

@@ -998,7 +998,7 @@ fn the_clinics_aftercare_text_is_edited_in_the_app_and_saved() {
     );
     assert_eq!(
         h.state().session().clinic_aftercare(),
-        "Rest today. Call 555-0199 if it gets worse."
+        Some("Rest today. Call 555-0199 if it gets worse.")
     );
     assert!(h.state().dialog().is_none());
 }

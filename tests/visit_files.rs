@@ -231,7 +231,11 @@ fn version_1_is_migrated_and_saved_as_version_2() {
 #[test]
 fn version_2_keeps_signature_and_amendments() {
     let v2 = open_visit(&fixture("visit-v2.ron"), &atlas()).expect("v2 opens");
-    assert_eq!(v2.migrated_from, Some(2), "version 2 is migrated to 3");
+    assert_eq!(
+        v2.migrated_from,
+        Some(2),
+        "version 2 is migrated to the current one"
+    );
     assert_eq!(v2.visit.figure, triggermap::model::Figure::Male);
     let signature = v2.visit.signature.as_ref().expect("signed");
     assert_eq!(signature.clinician, "Dr. A. Moreau");
@@ -733,6 +737,10 @@ fn version_3_keeps_the_figure_and_profile_points_and_checks_their_side() {
     let opened = open_visit(&path, &atlas()).expect("opens");
     assert_eq!(opened.visit, visit);
     assert_eq!(opened.migrated_from, None);
+    // The committed version-3 visit opens migrated, with no coding and no aftercare kept.
+    let v3 = open_visit(&fixture("profile-visit.ron"), &atlas()).expect("v3 opens");
+    assert_eq!(v3.migrated_from, Some(3));
+    assert_eq!((v3.visit.coding, v3.visit.aftercare), (None, None));
 
     // A point on the left profile is on the patient's left, whatever the file says.
     let wrong = text.replace("side: Left,", "side: Right,");

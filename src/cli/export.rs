@@ -85,7 +85,7 @@ pub fn export_fhir(
         out_file,
         Some(visit_file),
     );
-    finish(written.map(|_| ()), err)
+    finish(written, err)
 }
 
 /// `triggermap report VISIT [--png FILE] [--pdf FILE]`: the visit's body charts (front and back,
@@ -123,7 +123,7 @@ pub fn report(
             file,
             Some(visit_file),
         );
-        if finish(written.map(|_| ()), err)? != EXIT_OK {
+        if finish(written, err)? != EXIT_OK {
             code = EXIT_INVALID;
         }
     }

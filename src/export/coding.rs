@@ -29,6 +29,14 @@ impl NeedleFamily {
         )
     }
 
+    /// Whether some point of `visit` was treated with this family.
+    pub fn used_in(self, visit: &Visit) -> bool {
+        visit
+            .points
+            .iter()
+            .any(|p| p.treatments.iter().any(|t| self.includes(&t.procedure)))
+    }
+
     /// The family of `procedure`, if it is a needle procedure.
     pub fn of(procedure: &Procedure) -> Option<NeedleFamily> {
         match procedure {

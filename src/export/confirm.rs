@@ -4,7 +4,7 @@
 //! are any, and say when the codes are only suggested.
 
 use super::coding::{CodingSuggestion, CptCode, IcdCode, NeedleFamily};
-use crate::model::{CodeSet, ConfirmedCoding, Visit, is_cpt_code, is_icd10cm_code};
+use crate::model::{CodeProblem, CodeSet, ConfirmedCoding, CptField, Visit};
 use chrono::{DateTime, FixedOffset};
 
 impl CodingSuggestion {
@@ -28,48 +28,52 @@ impl CodingSuggestion {
     }
 }
 
-/// What is wrong with a set of codes a clinician is about to confirm, one sentence each; empty
-/// when they can be confirmed.
+/// What is wrong with a set of codes a clinician is about to confirm, one sentence each naming
+/// the codes ([`CodeSet::problems`]); empty when they can be confirmed.
 pub fn check_codes(codes: &CodeSet) -> Vec<String> {
-    let mut problems = Vec::new();
-    for (label, code) in [
-        ("Injection", &codes.injection),
-        ("Dry needling", &codes.dry_needling),
-    ] {
-        if let Some(code) = code
-            && !is_cpt_code(code)
-        {
-            problems.push(format!(
-                "{label}: \"{code}\" is not a CPT code (five characters, such as 20552)."
-            ));
+    let diagnosis = |index: usize| codes.diagnoses.get(index).map_or("", String::as_str);
+    let cpt = |field: CptField| {
+        match field {
+            CptField::Injection => &codes.injection,
+            CptField::DryNeedling => &codes.dry_needling,
         }
-    }
-    let mut seen: Vec<&str> = Vec::new();
-    for code in &codes.diagnoses {
-        if !is_icd10cm_code(code) {
-            problems.push(format!(
-                "\"{code}\" is not an ICD-10-CM code (such as M79.12)."
-            ));
-        } else if code == "M79.1" {
-            problems.push(
+        .as_deref()
+        .unwrap_or("")
+    };
+    codes
+        .problems()
+        .into_iter()
+        .map(|problem| match problem {
+            CodeProblem::NotCpt(field) => format!(
+                "{}: \"{}\" is not a CPT code (five characters, such as 20552).",
+                field.label(),
+                cpt(field)
+            ),
+            CodeProblem::OtherFamily(field) => format!(
+                "{}: {} is not a code of it (use {}).",
+                field.label(),
+                cpt(field),
+                field.codes().join(" or ")
+            ),
+            CodeProblem::NotIcd(index) => format!(
+                "\"{}\" is not an ICD-10-CM code (such as M79.12).",
+                diagnosis(index)
+            ),
+            CodeProblem::Header(_) => {
                 "M79.1 is a header, not billable: choose M79.10, M79.11, M79.12 or M79.18."
-                    .to_owned(),
-            );
-        }
-        if seen.contains(&code.as_str()) {
-            problems.push(format!("{code} is listed twice."));
-        }
-        seen.push(code);
-    }
-    let myalgia = codes.diagnoses.iter().find(|c| c.starts_with("M79.1"));
-    if let Some(myalgia) = myalgia
-        && codes.diagnoses.iter().any(|c| c == "M79.7")
-    {
-        problems.push(format!(
-            "{myalgia} and M79.7 (fibromyalgia) exclude each other (Excludes1): keep one."
-        ));
-    }
-    problems
+                    .to_owned()
+            }
+            CodeProblem::Twice { index, .. } => format!("{} is listed twice.", diagnosis(index)),
+            CodeProblem::Excludes { index, other } => format!(
+                "{} and {} exclude each other (Excludes1): keep one.",
+                diagnosis(other),
+                diagnosis(index)
+            ),
+            CodeProblem::NoDiagnosis => {
+                "A procedure code needs a diagnosis code that supports it.".to_owned()
+            }
+        })
+        .collect()
 }
 
 /// Why codes could not be confirmed.
@@ -118,8 +122,8 @@ pub enum CodingStatus<'a> {
         /// Whether the clinician chose other codes than those suggested.
         overridden: bool,
     },
-    /// Confirmed, but the suggestion is different now: the chart changed after the coding was
-    /// confirmed, which should be looked at again.
+    /// Confirmed, but the suggestion is different now: the chart (or TriggerMap's coding rules)
+    /// changed after the coding was confirmed, which should be looked at again.
     Outdated {
         /// What was confirmed.
         coding: &'a ConfirmedCoding,
@@ -189,7 +193,7 @@ impl<'a> CodingStatus<'a> {
                 coding,
                 now_suggested,
             } => format!(
-                "{}. The chart changed since: TriggerMap now suggests {}; confirm the coding again",
+                "{}. TriggerMap's suggestion differs now ({}): the chart or TriggerMap's rules changed since; look at the coding again",
                 confirmed(coding),
                 now_suggested.summary()
             ),
@@ -259,7 +263,10 @@ mod tests {
         assert!(text.contains("M79.1 is a header"), "{text}");
         assert!(text.contains("M79.7 is listed twice"), "{text}");
         assert!(text.contains("\"x\" is not an ICD-10-CM code"), "{text}");
-        assert!(text.contains("exclude each other"), "{text}");
+        assert!(
+            text.contains("M79.1 and M79.7 exclude each other"),
+            "{text}"
+        );
         assert!(check_codes(&codes(None, &["M79.7"])).is_empty());
     }
 
@@ -333,7 +340,7 @@ mod tests {
         assert!(
             status
                 .headline()
-                .contains("TriggerMap now suggests CPT 20553"),
+                .contains("TriggerMap's suggestion differs now (CPT 20553"),
             "{}",
             status.headline()
         );

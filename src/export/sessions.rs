@@ -30,7 +30,7 @@ impl InjectionSessions {
         others: impl IntoIterator<Item = &'a Visit>,
         history_known: bool,
     ) -> Option<InjectionSessions> {
-        if !had_injection(visit) {
+        if !NeedleFamily::Injection.used_in(visit) {
             return None;
         }
         let day = visit.date_time.date_naive();
@@ -38,7 +38,7 @@ impl InjectionSessions {
         let mut days: Vec<NaiveDate> = others
             .into_iter()
             .filter(|other| other.id != visit.id && other.patient_id == visit.patient_id)
-            .filter(|other| had_injection(other))
+            .filter(|other| NeedleFamily::Injection.used_in(other))
             .map(|other| other.date_time.date_naive())
             .filter(|d| *d > year_before && *d <= day)
             .collect();
@@ -87,14 +87,6 @@ impl InjectionSessions {
         line.push('.');
         line
     }
-}
-
-fn had_injection(visit: &Visit) -> bool {
-    visit.points.iter().any(|p| {
-        p.treatments
-            .iter()
-            .any(|t| NeedleFamily::Injection.includes(&t.procedure))
-    })
 }
 
 #[cfg(test)]

@@ -71,6 +71,169 @@ impl ConfirmedCoding {
     }
 }
 
+impl CodeSet {
+    /// The rules the set breaks as a set of confirmed codes, in field order: the shape of every
+    /// code, a needle family's field holding the other family's code, the non-billable header
+    /// M79.1, a diagnosis listed twice, two diagnoses that exclude each other (Excludes1: M79.1x
+    /// with fibromyalgia M79.7 or myositis M60.-), and a procedure code with no diagnosis.
+    pub fn problems(&self) -> Vec<CodeProblem> {
+        let mut problems = Vec::new();
+        for (field, code) in [
+            (CptField::Injection, &self.injection),
+            (CptField::DryNeedling, &self.dry_needling),
+        ] {
+            let Some(code) = code else { continue };
+            if !is_cpt_code(code) {
+                problems.push(CodeProblem::NotCpt(field));
+            } else if field.other().codes().contains(&code.as_str()) {
+                problems.push(CodeProblem::OtherFamily(field));
+            }
+        }
+        for (index, code) in self.diagnoses.iter().enumerate() {
+            if !is_icd10cm_code(code) {
+                problems.push(CodeProblem::NotIcd(index));
+                continue;
+            }
+            if code == "M79.1" {
+                problems.push(CodeProblem::Header(index));
+            }
+            if let Some(first) = self.diagnoses[..index].iter().position(|c| c == code) {
+                problems.push(CodeProblem::Twice { index, first });
+            } else if let Some(other) = self.diagnoses[..index]
+                .iter()
+                .position(|other| excludes(other, code))
+            {
+                problems.push(CodeProblem::Excludes { index, other });
+            }
+        }
+        let billed = self.injection.is_some() || self.dry_needling.is_some();
+        if billed && self.diagnoses.is_empty() {
+            problems.push(CodeProblem::NoDiagnosis);
+        }
+        problems
+    }
+}
+
+/// Whether two ICD-10-CM codes may not be coded together (Excludes1 of M79.1: fibromyalgia
+/// M79.7 and myositis M60.-).
+fn excludes(a: &str, b: &str) -> bool {
+    let myalgia = |c: &str| c.starts_with("M79.1");
+    let excluded = |c: &str| c == "M79.7" || c.starts_with("M60");
+    (myalgia(a) && excluded(b)) || (excluded(a) && myalgia(b))
+}
+
+/// The CPT field of a [`CodeSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CptField {
+    /// `injection`.
+    Injection,
+    /// `dry_needling`.
+    DryNeedling,
+}
+
+impl CptField {
+    /// The field's name in the file.
+    pub fn name(self) -> &'static str {
+        match self {
+            CptField::Injection => "injection",
+            CptField::DryNeedling => "dry_needling",
+        }
+    }
+
+    /// "Injection" or "Dry needling".
+    pub fn label(self) -> &'static str {
+        match self {
+            CptField::Injection => "Injection",
+            CptField::DryNeedling => "Dry needling",
+        }
+    }
+
+    /// The codes of this family (clinical reference L1).
+    pub fn codes(self) -> [&'static str; 2] {
+        match self {
+            CptField::Injection => ["20552", "20553"],
+            CptField::DryNeedling => ["20560", "20561"],
+        }
+    }
+
+    fn other(self) -> CptField {
+        match self {
+            CptField::Injection => CptField::DryNeedling,
+            CptField::DryNeedling => CptField::Injection,
+        }
+    }
+}
+
+/// A rule of [`CodeSet::problems`] that a set breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeProblem {
+    /// The field does not hold a CPT code.
+    NotCpt(CptField),
+    /// The field holds the other needle family's code.
+    OtherFamily(CptField),
+    /// Diagnosis `index` is not an ICD-10-CM code.
+    NotIcd(usize),
+    /// Diagnosis `index` is the header M79.1.
+    Header(usize),
+    /// Diagnosis `index` is the same as diagnosis `first`.
+    Twice {
+        /// The later one.
+        index: usize,
+        /// The first one.
+        first: usize,
+    },
+    /// Diagnosis `index` and diagnosis `other` exclude each other.
+    Excludes {
+        /// The later one.
+        index: usize,
+        /// The earlier one.
+        other: usize,
+    },
+    /// A CPT code and no diagnosis.
+    NoDiagnosis,
+}
+
+impl CodeProblem {
+    /// Where it is within the set, as a field path: `injection`, `diagnoses[1]`.
+    pub fn path(self) -> String {
+        match self {
+            CodeProblem::NotCpt(field) | CodeProblem::OtherFamily(field) => field.name().to_owned(),
+            CodeProblem::NotIcd(index)
+            | CodeProblem::Header(index)
+            | CodeProblem::Twice { index, .. }
+            | CodeProblem::Excludes { index, .. } => format!("diagnoses[{index}]"),
+            CodeProblem::NoDiagnosis => "diagnoses".to_owned(),
+        }
+    }
+
+    /// What is wrong, without the codes themselves (error messages never show patient data).
+    pub fn message(self) -> String {
+        match self {
+            CodeProblem::NotCpt(_) => "not a CPT code (five characters, such as 20552)".to_owned(),
+            CodeProblem::OtherFamily(field) => format!(
+                "a code of {} (those of this field are {})",
+                field.other().label().to_lowercase(),
+                field.codes().join(" and ")
+            ),
+            CodeProblem::NotIcd(_) => "not an ICD-10-CM code (such as M79.12)".to_owned(),
+            CodeProblem::Header(_) => {
+                "the header M79.1, which is not billable (M79.10, M79.11, M79.12 or M79.18)"
+                    .to_owned()
+            }
+            CodeProblem::Twice { first, .. } => {
+                format!("the same as diagnosis {}", first + 1)
+            }
+            CodeProblem::Excludes { other, .. } => format!(
+                "excludes diagnosis {} (Excludes1: the two are never coded together)",
+                other + 1
+            ),
+            CodeProblem::NoDiagnosis => {
+                "empty while a procedure is coded: a diagnosis code supports it".to_owned()
+            }
+        }
+    }
+}
+
 /// Whether `code` has the shape of a CPT code: five characters, four digits and then a digit
 /// (Category I) or `F`/`T` (Categories II and III).
 pub fn is_cpt_code(code: &str) -> bool {
@@ -130,6 +293,45 @@ mod tests {
         ] {
             assert!(!is_icd10cm_code(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn set_rules() {
+        let set = |injection: Option<&str>, dry: Option<&str>, diagnoses: &[&str]| CodeSet {
+            injection: injection.map(str::to_owned),
+            dry_needling: dry.map(str::to_owned),
+            diagnoses: diagnoses.iter().map(|d| (*d).to_owned()).collect(),
+        };
+        assert_eq!(set(Some("20552"), None, &["M79.12"]).problems(), []);
+        assert_eq!(
+            set(None, None, &["M79.7"]).problems(),
+            [],
+            "fibromyalgia alone"
+        );
+        assert_eq!(
+            set(
+                Some("20561"),
+                Some("2056"),
+                &["M79.1", "M79.18", "M79.18", "M60.9", "m"]
+            )
+            .problems(),
+            [
+                CodeProblem::OtherFamily(CptField::Injection),
+                CodeProblem::NotCpt(CptField::DryNeedling),
+                CodeProblem::Header(0),
+                CodeProblem::Twice { index: 2, first: 1 },
+                CodeProblem::Excludes { index: 3, other: 0 },
+                CodeProblem::NotIcd(4),
+            ]
+        );
+        assert_eq!(
+            set(None, Some("20560"), &[]).problems(),
+            [CodeProblem::NoDiagnosis]
+        );
+        assert_eq!(
+            CodeProblem::Twice { index: 2, first: 1 }.path(),
+            "diagnoses[2]"
+        );
     }
 
     #[test]

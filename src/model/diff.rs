@@ -9,8 +9,8 @@
 //! by an earlier amendment.
 
 use super::{
-    CodeSet, Consent, Criteria, Criterion, Figure, MuscleId, PointId, Procedure, Side, Signature,
-    Status, Treatment, TriggerPoint, View, Visit, VisitId,
+    ConfirmedCoding, Consent, Criteria, Criterion, Figure, MuscleId, PointId, Procedure, Side,
+    Signature, Status, Treatment, TriggerPoint, View, Visit, VisitId,
 };
 use crate::geometry::PatientPoint;
 use chrono::{DateTime, FixedOffset};
@@ -36,7 +36,7 @@ pub enum FieldValue {
     /// A number of things (the amendments).
     Count(usize),
     /// The confirmed coding; `None` when not confirmed.
-    Coding(Option<CodeSet>),
+    Coding(Option<ConfirmedCoding>),
     /// A diagram.
     View(View),
     /// A position in the patient frame.
@@ -112,7 +112,13 @@ impl FieldValue {
             }
             FieldValue::Count(n) => n.to_string(),
             FieldValue::Coding(None) => "not confirmed".to_owned(),
-            FieldValue::Coding(Some(codes)) => codes.summary(),
+            FieldValue::Coding(Some(coding)) => format!(
+                "{} (confirmed by {} at {}; suggested: {})",
+                coding.codes.summary(),
+                coding.by,
+                coding.at.to_rfc3339(),
+                coding.suggested.summary()
+            ),
             FieldValue::View(view) => view.to_string(),
             FieldValue::Position(pos) => format!("x {:.4}, y {:.4}", pos.x, pos.y),
             FieldValue::Muscle(muscle) => words.muscle(muscle),
@@ -378,8 +384,8 @@ pub fn diff_content(before: &Visit, after: &Visit) -> VisitDiff {
     push(
         f,
         "coding",
-        FieldValue::Coding(before.coding.as_ref().map(|c| c.codes.clone())),
-        FieldValue::Coding(after.coding.as_ref().map(|c| c.codes.clone())),
+        FieldValue::Coding(before.coding.clone()),
+        FieldValue::Coding(after.coding.clone()),
     );
     push(
         f,

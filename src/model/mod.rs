@@ -14,7 +14,7 @@ mod validate;
 mod visit;
 
 pub use audit::{Amendment, AuditError, Signature, amend, same_content, sign};
-pub use coding::{CodeSet, ConfirmedCoding, is_cpt_code, is_icd10cm_code};
+pub use coding::{CodeProblem, CodeSet, ConfirmedCoding, CptField, is_cpt_code, is_icd10cm_code};
 pub use diff::{
     FieldChange, FieldValue, MuscleNames, PointChange, PointSummary, VisitDiff, diff_content,
     diff_visits, name_muscles_in,

@@ -3,7 +3,7 @@
 //! would refuse to read); the UI bounds its inputs by the same limits. A problem names the field
 //! and what was expected, never the value found (it is patient data).
 
-use super::{MuscleId, PointId, Procedure, Visit, is_cpt_code, is_icd10cm_code};
+use super::{CodeProblem, MuscleId, PointId, Procedure, Visit};
 use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 use std::collections::HashSet;
 use std::fmt;
@@ -136,27 +136,23 @@ fn validate(visit: &Visit, muscles: Option<&impl KnownMuscles>) -> Vec<VisitProb
         );
     }
     if let Some(coding) = &visit.coding {
-        for (set, codes) in [("codes", &coding.codes), ("suggested", &coding.suggested)] {
-            for (family, code) in [
-                ("injection", &codes.injection),
-                ("dry_needling", &codes.dry_needling),
-            ] {
-                if let Some(code) = code
-                    && !is_cpt_code(code)
-                {
+        // The confirmed codes follow every rule; the suggestion kept beside them is TriggerMap's
+        // own, and only its shape is checked.
+        for (set, codes, every_rule) in [
+            ("codes", &coding.codes, true),
+            ("suggested", &coding.suggested, false),
+        ] {
+            for problem in codes.problems() {
+                let shape = matches!(problem, CodeProblem::NotCpt(_) | CodeProblem::NotIcd(_));
+                if every_rule || shape {
+                    let field = match problem {
+                        CodeProblem::NotCpt(_) | CodeProblem::OtherFamily(_) => "cpt",
+                        _ => "icd",
+                    };
                     visit_problem(
-                        &format!("coding.{set}.{family}"),
-                        "cpt",
-                        "not a CPT code (five characters, such as 20552)".to_owned(),
-                    );
-                }
-            }
-            for (i, code) in codes.diagnoses.iter().enumerate() {
-                if !is_icd10cm_code(code) {
-                    visit_problem(
-                        &format!("coding.{set}.diagnoses[{i}]"),
-                        "icd",
-                        "not an ICD-10-CM code (such as M79.12)".to_owned(),
+                        &format!("coding.{set}.{}", problem.path()),
+                        field,
+                        problem.message(),
                     );
                 }
             }

@@ -1,6 +1,6 @@
 //! One visit: who, when, and the trigger points charted.
 
-use super::{Amendment, ConfirmedCoding, Figure, PointId, Signature, TriggerPoint};
+use super::{Amendment, ConfirmedCoding, Figure, PointId, Procedure, Signature, TriggerPoint};
 use chrono::{DateTime, FixedOffset, Local};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -74,7 +74,7 @@ pub struct Visit {
     #[serde(default)]
     pub coding: Option<ConfirmedCoding>,
     /// The aftercare instructions the patient was given, as printed (format version 4): kept
-    /// when a visit with a treatment is signed, so that a later report prints what the patient
+    /// when a visit with an injection or dry needling is signed, so that a later report prints what the patient
     /// was given rather than the clinic's text of the day.
     #[serde(default)]
     pub aftercare: Option<String>,
@@ -155,9 +155,17 @@ impl Visit {
         }
     }
 
-    /// Whether any point was treated at this visit.
-    pub fn has_treatment(&self) -> bool {
-        self.points.iter().any(|p| !p.treatments.is_empty())
+    /// Whether any point was injected or dry-needled at this visit: the procedures that
+    /// aftercare instructions are given with.
+    pub fn has_needle_procedure(&self) -> bool {
+        self.points.iter().any(|p| {
+            p.treatments.iter().any(|t| {
+                matches!(
+                    t.procedure,
+                    Procedure::Injection { .. } | Procedure::DryNeedling { .. }
+                )
+            })
+        })
     }
 
     /// The index of the point with this id.

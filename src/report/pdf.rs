@@ -41,6 +41,7 @@ struct ReportData {
     sessions: String,
     signature: String,
     amendments: Vec<String>,
+    aftercare_title: String,
     aftercare: Vec<String>,
 }
 
@@ -214,8 +215,14 @@ fn report_data(visit: &Visit, atlas: &Atlas, context: &RecordContext) -> ReportD
             .map_or(String::new(), |sessions| sessions.line()),
         signature,
         amendments,
-        // Aftercare goes with a treatment; a visit that kept its text prints it in any case.
-        aftercare: if visit.has_treatment() || visit.aftercare.is_some() {
+        aftercare_title: if visit.is_signed() && visit.aftercare.is_none() {
+            "Aftercare (the clinic's instructions of today: this visit did not keep the text given)"
+        } else {
+            "Aftercare"
+        }
+        .to_owned(),
+        // Aftercare goes with a needle procedure; a visit that kept its text prints it anyway.
+        aftercare: if visit.has_needle_procedure() || visit.aftercare.is_some() {
             context.aftercare.as_str()
         } else {
             ""

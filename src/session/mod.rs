@@ -52,8 +52,9 @@ pub struct Session {
     clock: Option<DateTime<FixedOffset>>,
     /// Counts the documents installed, so that views can tell a new document from an edit.
     generation: u64,
-    /// The clinic's aftercare text: kept in a visit with a treatment when it is signed.
-    clinic_aftercare: String,
+    /// The clinic's aftercare text, kept in a visit with a needle procedure when it is signed;
+    /// `None` when it is not known (its file could not be read).
+    clinic_aftercare: Option<String>,
 }
 
 /// Why the coding was not confirmed.
@@ -178,19 +179,22 @@ impl Session {
             patient: PatientContext::default(),
             clock: None,
             generation: 0,
-            clinic_aftercare: crate::export::aftercare::DEFAULT_AFTERCARE.to_owned(),
+            clinic_aftercare: Some(crate::export::aftercare::DEFAULT_AFTERCARE.to_owned()),
         }
     }
 
-    /// The clinic's aftercare text ([`crate::export::aftercare`]), given with a treatment: a
-    /// visit with a treatment keeps it when it is signed. Until set, the default text.
-    pub fn set_clinic_aftercare(&mut self, text: String) {
+    /// The clinic's aftercare text ([`crate::export::aftercare`]), given with an injection or dry
+    /// needling: a visit with one keeps it when it is signed. `None`: the clinic's text is not
+    /// known (its file could not be read); a visit signed then keeps none rather than a text the
+    /// patient may not have been given, and reports print the default text. Until set, the
+    /// default text.
+    pub fn set_clinic_aftercare(&mut self, text: Option<String>) {
         self.clinic_aftercare = text;
     }
 
-    /// The clinic's aftercare text as set.
-    pub fn clinic_aftercare(&self) -> &str {
-        &self.clinic_aftercare
+    /// The clinic's aftercare text, if known.
+    pub fn clinic_aftercare(&self) -> Option<&str> {
+        self.clinic_aftercare.as_deref()
     }
 
     /// What a report of the open visit states beside the visit: the aftercare text it kept when
@@ -202,7 +206,11 @@ impl Session {
             .then(|| self.folder())
             .flatten()
             .map(|folder| folder.visits.iter().map(|loaded| &loaded.visit));
-        crate::export::RecordContext::new(self.doc.visit(), &self.clinic_aftercare, others)
+        let clinic_aftercare = self
+            .clinic_aftercare
+            .as_deref()
+            .unwrap_or(crate::export::aftercare::DEFAULT_AFTERCARE);
+        crate::export::RecordContext::new(self.doc.visit(), clinic_aftercare, others)
     }
 
     /// Keeps recovery copies in `store` from now on.

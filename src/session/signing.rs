@@ -74,16 +74,17 @@ impl Session {
     }
 
     /// Signs the visit as `name` and saves it to `path`, as one step: if the save fails, the
-    /// visit stays as it was, unsigned. A visit with a treatment keeps the clinic's aftercare
-    /// text ([`Session::set_clinic_aftercare`]) as given. Signing is final: no undo reaches back before it.
+    /// visit stays as it was, unsigned. A visit with an injection or dry needling keeps the
+    /// clinic's aftercare text ([`Session::set_clinic_aftercare`]) as given, when it is known. Signing is final: no undo reaches back before it.
     pub fn sign_as(&mut self, name: &str, path: &Path) -> Result<Saved, SignError> {
         if let Some(reason) = self.sign_refusal() {
             return Err(SignError::NotAllowed(reason));
         }
         let mut signed = self.doc.visit().clone();
-        // The record keeps the instructions the patient was given with the treatment.
-        if signed.aftercare.is_none() && signed.has_treatment() {
-            signed.aftercare = Some(self.clinic_aftercare().to_owned());
+        // The record keeps the instructions the patient was given with the needle, when the
+        // clinic's text is known.
+        if signed.aftercare.is_none() && signed.has_needle_procedure() {
+            signed.aftercare = self.clinic_aftercare().map(str::to_owned);
         }
         model::sign(&mut signed, name, self.now())?;
         let before = self.set_document(Document::new(signed));

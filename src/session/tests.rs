@@ -688,13 +688,13 @@ fn a_recovery_copy_with_values_not_allowed_is_offered_as_damaged() {
 }
 
 #[test]
-fn a_treated_visit_keeps_the_clinics_aftercare_when_signed_and_an_untreated_one_does_not() {
+fn a_needle_visit_keeps_the_clinics_aftercare_when_signed_and_others_do_not() {
     let dir = tempfile::tempdir().expect("dir");
     let path = example_copy(dir.path());
     let mut s = session();
-    s.set_clinic_aftercare("Rest today. Call 555-0100 if worse.".to_owned());
+    s.set_clinic_aftercare(Some("Rest today. Call 555-0100 if worse.".to_owned()));
     s.open(&path).expect("open");
-    assert!(s.visit().has_treatment());
+    assert!(s.visit().has_needle_procedure());
     assert_eq!(
         s.record_context().aftercare,
         "Rest today. Call 555-0100 if worse."
@@ -707,7 +707,7 @@ fn a_treated_visit_keeps_the_clinics_aftercare_when_signed_and_an_untreated_one_
         "the record keeps what was given"
     );
     // The clinic's text changes later: the signed visit's report still prints what it kept.
-    s.set_clinic_aftercare("A new text.".to_owned());
+    s.set_clinic_aftercare(Some("A new text.".to_owned()));
     assert_eq!(
         s.record_context().aftercare,
         "Rest today. Call 555-0100 if worse."
@@ -718,9 +718,13 @@ fn a_treated_visit_keeps_the_clinics_aftercare_when_signed_and_an_untreated_one_
     visit.signature = None;
     visit.aftercare = None;
     visit.id = crate::model::VisitId(uuid::Uuid::new_v4());
+    // Only the ischaemic compression stays: manual therapy has no needle aftercare.
     for point in &mut visit.points {
-        point.treatments.clear();
+        point
+            .treatments
+            .retain(|t| matches!(t.procedure, crate::model::Procedure::ManualTherapy { .. }));
     }
+    assert!(visit.points.iter().any(|p| !p.treatments.is_empty()));
     storage::save_visit(&untreated, &visit).expect("save");
     s.open(&untreated).expect("open");
     s.sign("Dr. A. Moreau").expect("signed");

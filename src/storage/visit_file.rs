@@ -127,7 +127,7 @@ pub(super) struct VisitFile {
 /// A visit file of a version this build reads strictly: the current one or an older one.
 pub(super) enum StoredVisit {
     V1(v1::VisitFile),
-    Current(VisitFile),
+    Current(Box<VisitFile>),
 }
 
 impl StoredVisit {
@@ -154,7 +154,7 @@ impl Enveloped for StoredVisit {
         if version == 1 {
             v1::VisitFile::deserialize(file).map(StoredVisit::V1)
         } else {
-            VisitFile::deserialize(file).map(StoredVisit::Current)
+            VisitFile::deserialize(file).map(|file| StoredVisit::Current(Box::new(file)))
         }
     }
 }
@@ -327,12 +327,33 @@ fn parse_structure(bytes: &[u8], path: &Path) -> Result<Parsed, FileError> {
         scan::find(&spans, field).map_or((1, 1), |at| line_column(&text.as_bytes()[..at]))
     };
     match envelope::read::<StoredVisit>(text) {
-        Ok((version, stored)) => Ok(Parsed {
-            visit: stored.into_visit(),
-            version,
-            unknown_fields: Vec::new(),
-            text: text.to_owned(),
-        }),
+        Ok((version, stored)) => {
+            let visit = stored.into_visit();
+            // Versions 2 and 3 are read by the current structs: the fields added since are
+            // refused here, as strictly as an unknown field.
+            let added_in_4 = [
+                ("coding", visit.coding.is_some()),
+                ("aftercare", visit.aftercare.is_some()),
+            ];
+            if version < 4
+                && let Some((field, _)) = added_in_4.iter().find(|(_, present)| *present)
+            {
+                let (line, column) = field_at(&format!("visit.{field}"));
+                return Err(content_error(
+                    line,
+                    column,
+                    format!(
+                        "{field}: not a field of visit format version {version} (it came with version 4)"
+                    ),
+                ));
+            }
+            Ok(Parsed {
+                visit,
+                version,
+                unknown_fields: Vec::new(),
+                text: text.to_owned(),
+            })
+        }
         Err(EnvelopeError::Syntax {
             error,
             names_format,

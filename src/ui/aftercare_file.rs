@@ -27,6 +27,13 @@ impl AftercareFile {
         })
     }
 
+    /// Reads the file again, if there is one: the text, or why it cannot be read (after which
+    /// it is never written).
+    pub fn reload(&mut self) -> Option<Result<String, String>> {
+        let file = self.file.clone()?;
+        Some(self.set_file(file))
+    }
+
     /// Where the text is kept, if in a file.
     pub fn file(&self) -> Option<&Path> {
         self.file.as_deref()

@@ -113,10 +113,8 @@ impl TriggerMapApp {
     /// [`aftercare::default_path`](crate::export::aftercare::default_path); tests a temporary
     /// file). Without it, the default text is used and changes are kept for this run only.
     pub fn with_aftercare_file(mut self, file: PathBuf) -> Self {
-        match self.aftercare.set_file(file) {
-            Ok(text) => self.session.set_clinic_aftercare(text),
-            Err(message) => self.dialogs.error(message),
-        }
+        let loaded = self.aftercare.set_file(file);
+        self.take_clinic_aftercare(loaded);
         self
     }
 

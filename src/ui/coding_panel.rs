@@ -9,31 +9,32 @@ use crate::export::{CodingStatus, CodingSuggestion, InjectionSessions, NeedleFam
 use crate::model::{CodeSet, Visit};
 use egui::Ui;
 
-/// The codes as typed, kept while the visit does not change.
+/// The codes as typed, kept until the codes they were filled from change.
 #[derive(Debug, Default)]
 pub struct CodingForm {
-    /// The document generation and revision the fields were filled for.
-    filled_for: Option<(u64, u64)>,
+    /// The codes the fields were filled from (the confirmed codes, or else the suggestion):
+    /// an edit elsewhere in the visit that leaves them as they were keeps what was typed.
+    filled_from: Option<CodeSet>,
     injection: String,
     dry_needling: String,
     diagnoses: String,
 }
 
 impl CodingForm {
-    /// Fills the fields with the confirmed codes, or else the suggestion, when the visit has
-    /// changed since they were filled (`key`: the session's generation and revision).
-    fn refill(&mut self, key: (u64, u64), visit: &Visit, suggestion: &CodingSuggestion) {
-        if self.filled_for == Some(key) {
-            return;
-        }
+    /// Fills the fields with the confirmed codes, or else the suggestion, when those differ from
+    /// what the fields were filled from.
+    fn refill(&mut self, visit: &Visit, suggestion: &CodingSuggestion) {
         let codes = visit
             .coding
             .as_ref()
             .map_or_else(|| suggestion.codes(), |c| c.codes.clone());
-        self.injection = codes.injection.unwrap_or_default();
-        self.dry_needling = codes.dry_needling.unwrap_or_default();
+        if self.filled_from.as_ref() == Some(&codes) {
+            return;
+        }
+        self.injection = codes.injection.clone().unwrap_or_default();
+        self.dry_needling = codes.dry_needling.clone().unwrap_or_default();
         self.diagnoses = codes.diagnoses.join(", ");
-        self.filled_for = Some(key);
+        self.filled_from = Some(codes);
     }
 
     /// The codes as typed: blank fields are no code; diagnoses split at commas, semicolons and
@@ -60,13 +61,12 @@ impl CodingForm {
 pub fn show(
     ui: &mut Ui,
     form: &mut CodingForm,
-    key: (u64, u64),
     visit: &Visit,
     suggestion: &CodingSuggestion,
     sessions: Option<&InjectionSessions>,
     editable: bool,
 ) -> Option<Action> {
-    form.refill(key, visit, suggestion);
+    form.refill(visit, suggestion);
     let status = CodingStatus::of(visit, suggestion);
     let warn = ui.visuals().warn_fg_color;
     let blocked = [NeedleFamily::Injection, NeedleFamily::DryNeedling]
@@ -147,16 +147,8 @@ fn codes_to_confirm(
     visit: &Visit,
     status: &CodingStatus<'_>,
 ) -> Option<Action> {
-    let injected = visit.points.iter().any(|p| {
-        p.treatments
-            .iter()
-            .any(|t| NeedleFamily::Injection.includes(&t.procedure))
-    });
-    let needled = visit.points.iter().any(|p| {
-        p.treatments
-            .iter()
-            .any(|t| NeedleFamily::DryNeedling.includes(&t.procedure))
-    });
+    let injected = NeedleFamily::Injection.used_in(visit);
+    let needled = NeedleFamily::DryNeedling.used_in(visit);
     egui::Grid::new("codes_to_confirm")
         .num_columns(2)
         .show(ui, |ui| {
@@ -269,7 +261,7 @@ mod tests {
     #[test]
     fn typed_codes_are_trimmed_split_and_upper_cased() {
         let form = CodingForm {
-            filled_for: None,
+            filled_from: None,
             injection: " 20553 ".into(),
             dry_needling: String::new(),
             diagnoses: "m79.12,M79.18; g44.209".into(),

@@ -34,8 +34,9 @@ impl VisitSummary {
         if self.key != Some(key) {
             let visit = session.visit();
             self.totals = InjectedTotals::of(visit);
-            self.coding =
-                (!visit.points.is_empty()).then(|| suggest_coding(visit, session.atlas()));
+            // A confirmation stays visible (to withdraw) when every point was deleted.
+            self.coding = (!visit.points.is_empty() || visit.coding.is_some())
+                .then(|| suggest_coding(visit, session.atlas()));
             self.sessions = session.record_context().injection_sessions;
             self.key = Some(key);
         }
@@ -80,7 +81,6 @@ pub fn show(
         coding_action = coding_panel::show(
             ui,
             &mut summary.coding_form,
-            (session.generation(), session.document().revision()),
             visit,
             coding,
             summary.sessions.as_ref(),

@@ -620,11 +620,15 @@ impl<'a> Export<'a> {
                 .diagnoses
                 .iter()
                 .map(|code| {
-                    let note = format!(
+                    let mut note = format!(
                         "ICD-10-CM code confirmed by {} on {}.",
                         confirmed.by,
                         confirmed.at.format("%Y-%m-%d")
                     );
+                    if matches!(self.status, CodingStatus::Outdated { .. }) {
+                        note.push(' ');
+                        note.push_str(&self.status.headline());
+                    }
                     self.condition(code, true, note)
                 })
                 .collect(),
@@ -907,7 +911,6 @@ fn injectate_name(agent: &str, concentration: &str) -> String {
     }
 }
 
-/// An `f32` as the decimal it was typed as (2.1, not 2.0999999046325684).
 /// Where `point` was charted, as the [`CHART_POSITION_EXTENSION`].
 fn chart_position(figure: model::Figure, point: &TriggerPoint) -> ComplexExtension {
     let part = |url, value_code, value_decimal| ValueExtension {
@@ -936,6 +939,7 @@ fn chart_position(figure: model::Figure, point: &TriggerPoint) -> ComplexExtensi
     }
 }
 
+/// An `f32` as the decimal it was typed as (2.1, not 2.0999999046325684).
 fn decimal(value: f32) -> f64 {
     value.to_string().parse().unwrap_or(f64::from(value))
 }

@@ -3,6 +3,7 @@
 
 use super::TriggerMapApp;
 use crate::clinicians::{ClinicianSettings, TreatmentPreset};
+use crate::export::aftercare::DEFAULT_AFTERCARE;
 use crate::model::Procedure;
 use crate::ui::dialogs::{AftercareDialog, ClinicianSettingsDialog, Dialog};
 
@@ -73,16 +74,43 @@ impl TriggerMapApp {
 
     pub(super) fn open_aftercare(&mut self) {
         let place = self.aftercare.file().map(|f| f.display().to_string());
-        self.dialogs.open(Dialog::Aftercare(AftercareDialog::new(
-            self.session.clinic_aftercare().to_owned(),
-            place,
-        )));
+        let text = self
+            .session
+            .clinic_aftercare()
+            .unwrap_or(DEFAULT_AFTERCARE)
+            .to_owned();
+        self.dialogs
+            .open(Dialog::Aftercare(AftercareDialog::new(text, place)));
+    }
+
+    /// Uses the clinic's aftercare text as read, or says why it could not be read (it is then
+    /// not known: a visit signed meanwhile keeps none).
+    pub(super) fn take_clinic_aftercare(&mut self, loaded: Result<String, String>) {
+        match loaded {
+            Ok(text) => self.session.set_clinic_aftercare(Some(text)),
+            Err(message) => {
+                self.session.set_clinic_aftercare(None);
+                self.dialogs.error(message);
+            }
+        }
+    }
+
+    /// Reads the clinic's aftercare text again (it may have been edited by hand since), so that
+    /// a visit signed now keeps the text of today.
+    pub(super) fn reread_clinic_aftercare(&mut self) {
+        if let Some(loaded) = self.aftercare.reload() {
+            self.take_clinic_aftercare(loaded);
+        }
     }
 
     pub(super) fn save_aftercare(&mut self, text: String) {
-        let text = text.trim_end().replace("\r\n", "\n");
+        let mut text = text.trim_end().replace("\r\n", "\n");
+        // A blank text is taken for an accident, as when the file is read.
+        if text.trim().is_empty() {
+            text = DEFAULT_AFTERCARE.to_owned();
+        }
         let saved = self.aftercare.save(&text);
-        self.session.set_clinic_aftercare(text);
+        self.session.set_clinic_aftercare(Some(text));
         match saved {
             Ok(()) => self.status = "Aftercare instructions saved.".to_owned(),
             Err(message) => self.dialogs.error(message),

@@ -529,6 +529,7 @@ impl TriggerMapApp {
                 };
                 match then {
                     Then::Sign(name) => {
+                        self.reread_clinic_aftercare();
                         let result = self.session.sign_as(&name, &path);
                         self.signed(name, result, ctx);
                     }
@@ -542,6 +543,7 @@ impl TriggerMapApp {
     }
 
     fn sign(&mut self, name: String, ctx: Option<&egui::Context>) {
+        self.reread_clinic_aftercare();
         let result = self.session.sign(&name);
         self.signed(name, result, ctx);
     }
@@ -555,10 +557,17 @@ impl TriggerMapApp {
         match result {
             Ok(saved) => {
                 self.selected = None;
+                let visit = self.session.visit();
+                let no_aftercare = visit.has_needle_procedure() && visit.aftercare.is_none();
                 self.status = format!(
-                    "Signed by {} and saved to {}.",
+                    "Signed by {} and saved to {}.{}",
                     name.trim(),
-                    saved.path.display()
+                    saved.path.display(),
+                    if no_aftercare {
+                        " The clinic's aftercare text could not be read, so the visit keeps none."
+                    } else {
+                        ""
+                    }
                 );
             }
             Err(SignError::NoFile) => self.request_save_as(Then::Sign(name), ctx),

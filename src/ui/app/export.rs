@@ -32,16 +32,17 @@ impl TriggerMapApp {
     /// Writes the `kind` export of the visit as it is now to `path`, and says so in the status
     /// line, with what the file holds that the visit file does not (yet).
     pub(super) fn export_to(&mut self, kind: ExportKind, path: &Path) {
+        let path = kind.with_extension(path);
         let written = export_visit(
             kind,
             self.session.visit(),
             self.session.atlas(),
             &self.session.record_context(),
-            path,
+            &path,
             self.session.path(),
         );
         match written {
-            Ok(path) => {
+            Ok(()) => {
                 let mut notes = Vec::new();
                 if kind == ExportKind::ReportPdf && !self.session.visit().is_signed() {
                     notes.push("a draft: the visit is not signed");
