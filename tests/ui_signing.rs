@@ -63,12 +63,21 @@ fn signing_saves_the_signature_and_makes_the_visit_read_only() {
         ),
         "the name is prefilled with the visit's clinician"
     );
+    assert!(
+        h.query_by_label_contains("The coding is not confirmed")
+            .is_some(),
+        "an injected visit whose coding nobody confirmed says so before signing"
+    );
     h.get_by_label("Sign and save").click();
     h.run();
 
     let state = h.state();
     assert!(state.dialog().is_none());
     assert!(!state.is_dirty(), "signing saved the visit");
+    assert!(
+        on_disk(&path).aftercare.is_some(),
+        "the injected visit keeps the aftercare text it was given"
+    );
     let signature = state.visit().signature.clone().expect("signed in the app");
     assert_eq!(signature.clinician, "Dr. A. Moreau");
     let disk = on_disk(&path);

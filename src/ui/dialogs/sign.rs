@@ -1,6 +1,7 @@
 //! "Sign this visit" with the clinician's name.
 
 use super::Reply;
+use crate::export::{CodingStatus, suggest_coding};
 use crate::session::Session;
 use crate::ui::action::Action;
 use egui::Ui;
@@ -24,6 +25,7 @@ impl SignDialog {
             Some(path) => ui.weak(format!("It will be saved to {}.", path.display())),
             None => ui.weak("It has no file yet: you will choose where to save it."),
         };
+        coding_note(ui, session);
         ui.add_space(6.0);
         let label = ui.label("Clinician signing");
         let field = ui
@@ -55,4 +57,25 @@ impl SignDialog {
         });
         reply
     }
+}
+
+/// A word on the coding of a visit with a needle procedure, when it is not confirmed or the
+/// suggestion has changed since: signing is allowed all the same (the record then says so).
+fn coding_note(ui: &mut Ui, session: &Session) {
+    let visit = session.visit();
+    if !visit.has_needle_procedure() {
+        return;
+    }
+    let suggestion = suggest_coding(visit, session.atlas());
+    let note = match CodingStatus::of(visit, &suggestion) {
+        CodingStatus::Suggested => {
+            "The coding is not confirmed: the record will give TriggerMap's suggestion, marked as such. Confirm it in the Visit panel first, or later in an amendment."
+        }
+        CodingStatus::Outdated { .. } => {
+            "TriggerMap's coding suggestion differs from the codes confirmed: look at the coding in the Visit panel first."
+        }
+        CodingStatus::Confirmed { .. } => return,
+    };
+    ui.add_space(4.0);
+    ui.colored_label(ui.visuals().warn_fg_color, note);
 }
