@@ -22,6 +22,11 @@ const TEMPLATE: &str = include_str!("../../assets/report.typ");
 /// The chart's scale in the report (pixels per fraction of body height; the SVG is vector).
 const CHART_SCALE: f32 = 800.0;
 
+/// The chart's height on the page and the width of the text column (A4 with 1.5 cm margins), in
+/// cm, as in `assets/report.typ`.
+const CHART_HEIGHT_CM: f32 = 18.5;
+const CHART_COLUMN_WIDTH_CM: f32 = 18.0;
+
 /// What the template shows, as plain strings.
 #[derive(Serialize)]
 struct ReportData {
@@ -43,6 +48,9 @@ struct ReportData {
     amendments: Vec<String>,
     aftercare_title: String,
     aftercare: Vec<String>,
+    /// Whether the chart is wider than the page's text column at its full height (with the head
+    /// profiles beside front and back): it is then set by width rather than by height.
+    chart_wide: bool,
 }
 
 #[derive(Serialize)]
@@ -215,6 +223,12 @@ fn report_data(visit: &Visit, atlas: &Atlas, context: &RecordContext) -> ReportD
             .map_or(String::new(), |sessions| sessions.line()),
         signature,
         amendments,
+        chart_wide: {
+            let panels = super::layout(&chart_views(visit), CHART_SCALE);
+            let width = panels.last().map_or(1.0, |p| p.left + p.width());
+            let height = panels.iter().map(super::Panel::height).fold(1.0, f32::max);
+            width / height > CHART_COLUMN_WIDTH_CM / CHART_HEIGHT_CM
+        },
         aftercare_title: if visit.is_signed() && visit.aftercare.is_none() {
             "Aftercare (the clinic's instructions of today: this visit did not keep the text given)"
         } else {
@@ -328,4 +342,31 @@ fn describe(errors: &[typst::diag::SourceDiagnostic]) -> String {
         .map(|e| e.message.to_string())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PatientPoint, Side, TriggerPoint, View};
+
+    #[test]
+    fn a_chart_with_the_profiles_is_set_by_width_so_that_it_stays_on_the_page() {
+        let atlas = Atlas::builtin().expect("atlas");
+        let mut visit = Visit::new_now();
+        let context = RecordContext::new(&visit, "", None::<Vec<&Visit>>);
+        assert!(
+            !report_data(&visit, &atlas, &context).chart_wide,
+            "front and back"
+        );
+        visit.points.push(TriggerPoint::new(
+            View::LeftProfile,
+            PatientPoint::new(0.03, 0.15),
+            Some("masseter".into()),
+            Side::Left,
+        ));
+        assert!(
+            report_data(&visit, &atlas, &context).chart_wide,
+            "with the profiles"
+        );
+    }
 }
