@@ -1031,3 +1031,38 @@ fn the_report_exports_as_a_pdf_with_the_clinics_aftercare() {
         "the visit file is not changed"
     );
 }
+
+#[test]
+fn the_coding_counts_the_patients_injection_sessions_of_the_year() {
+    let (_dir, folder) = common::patient_copy("weekly-neck");
+    let mut app = app_with_answers(vec![]);
+    app.open_folder(&folder);
+    let visit = app.visit().clone();
+    assert_eq!(visit.date_time.date_naive().to_string(), "2025-01-28");
+    // Today's first point is injected too; the patient was injected on 7 January.
+    let mut point = visit.points[0].clone();
+    point.treatments.push(triggermap::model::Treatment {
+        procedure: triggermap::model::Procedure::Injection {
+            agent: "lidocaine".into(),
+            concentration: "1%".into(),
+            volume_ml: Some(1.0),
+            needle: String::new(),
+        },
+        pain_before: None,
+        pain_after: None,
+        notes: String::new(),
+    });
+    app.apply(triggermap::editing::Edit::UpdatePoint {
+        point: Box::new(point),
+        field: "treatments",
+    });
+    let mut h = harness(app);
+    h.get_by_label_contains("Coding, suggested:").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains(
+            "Trigger point injection sessions in the 12 months up to this visit: 2 (this one included; earlier: 2025-01-07)"
+        )
+        .is_some()
+    );
+}
