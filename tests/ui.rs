@@ -838,59 +838,53 @@ fn a_female_visit_is_charted_on_the_female_figure() {
     assert_eq!(h.state().visit().figure, Figure::Female);
 }
 
-#[test]
-fn the_visit_exports_as_fhir_and_shows_its_coding_suggestion() {
+/// Exports the example visit with *File > `item`* to the file the user names `name` (without an
+/// extension), the clinic's aftercare text being "Rest today."; returns the file written (`name`
+/// with `extension` added) and the status line, having checked that the visit file is unchanged.
+fn export_example(item: &str, name: &str, extension: &str) -> (Vec<u8>, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = common::example_copy(dir.path());
     let before = std::fs::read(&path).expect("visit");
-    let out = dir.path().join("export");
-    let mut app = app_with_answers(vec![FileAnswer::Chosen(out.clone())]);
+    let aftercare = dir.path().join("aftercare.txt");
+    std::fs::write(&aftercare, "Rest today.\n").expect("write");
+    let mut app = app_with_answers(vec![FileAnswer::Chosen(dir.path().join(name))])
+        .with_aftercare_file(aftercare);
     app.open_path(&path);
     let mut h = harness(app);
-    assert!(
-        h.query_by_label_contains("Coding, suggested: 20552 · 20560 · M79.12 · M79.18")
-            .is_some(),
-        "the suggestion's summary in the visit panel"
-    );
-    common::ui::menu_item(&mut h, "File", "Export FHIR…");
-    let written = dir.path().join("export.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&written).expect("exported")).expect("JSON");
-    assert_eq!(json["resourceType"], "Bundle");
-    assert_eq!(json["type"], "collection");
-    assert!(
-        h.state().status().contains("FHIR R4 bundle"),
-        "{}",
-        h.state().status()
-    );
+    common::ui::menu_item(&mut h, "File", item);
+    let written = dir.path().join(format!("{name}.{extension}"));
+    let bytes = std::fs::read(&written).expect("exported");
     assert_eq!(
         std::fs::read(&path).expect("visit"),
         before,
         "the visit file is not changed"
     );
+    (bytes, h.state().status().to_owned())
+}
+
+#[test]
+fn the_visit_exports_as_a_fhir_bundle() {
+    let (json, status) = export_example("Export FHIR…", "export", "json");
+    let json: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+    assert_eq!(json["resourceType"], "Bundle");
+    assert_eq!(json["type"], "collection");
+    assert!(status.contains("FHIR R4 bundle"), "{status}");
 }
 
 #[test]
 fn the_chart_exports_as_a_png_beside_the_visit() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = common::example_copy(dir.path());
-    let before = std::fs::read(&path).expect("visit");
-    let out = dir.path().join("chart");
-    let mut app = app_with_answers(vec![FileAnswer::Chosen(out)]);
-    app.open_path(&path);
-    let mut h = harness(app);
-    common::ui::menu_item(&mut h, "File", "Export chart (PNG)…");
-    let png = std::fs::read(dir.path().join("chart.png")).expect("exported");
+    let (png, status) = export_example("Export chart (PNG)…", "chart", "png");
     assert!(png.starts_with(b"\x89PNG"));
+    assert!(status.contains("Exported the chart"), "{status}");
+}
+
+#[test]
+fn the_report_exports_as_a_pdf_and_says_it_is_a_draft() {
+    let (pdf, status) = export_example("Export report (PDF)…", "report", "pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
     assert!(
-        h.state().status().contains("Exported the chart"),
-        "{}",
-        h.state().status()
-    );
-    assert_eq!(
-        std::fs::read(&path).expect("visit"),
-        before,
-        "the visit file is not changed"
+        status.contains("(a draft: the visit is not signed)"),
+        "{status}"
     );
 }
 
@@ -1001,35 +995,6 @@ fn the_clinics_aftercare_text_is_edited_in_the_app_and_saved() {
         Some("Rest today. Call 555-0199 if it gets worse.")
     );
     assert!(h.state().dialog().is_none());
-}
-
-#[test]
-fn the_report_exports_as_a_pdf_with_the_clinics_aftercare() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = common::example_copy(dir.path());
-    let before = std::fs::read(&path).expect("visit");
-    let aftercare = dir.path().join("aftercare.txt");
-    std::fs::write(&aftercare, "Rest today.\n").expect("write");
-    let mut app = app_with_answers(vec![FileAnswer::Chosen(dir.path().join("report"))])
-        .with_aftercare_file(aftercare);
-    app.open_path(&path);
-    assert_eq!(app.session().record_context().aftercare, "Rest today.");
-    let mut h = harness(app);
-    common::ui::menu_item(&mut h, "File", "Export report (PDF)…");
-    let pdf = std::fs::read(dir.path().join("report.pdf")).expect("exported");
-    assert!(pdf.starts_with(b"%PDF-"));
-    assert!(
-        h.state()
-            .status()
-            .contains("(a draft: the visit is not signed)"),
-        "{}",
-        h.state().status()
-    );
-    assert_eq!(
-        std::fs::read(&path).expect("visit"),
-        before,
-        "the visit file is not changed"
-    );
 }
 
 #[test]
