@@ -332,8 +332,48 @@ pub fn report_pdf(
     let document = typst::compile::<typst_layout::PagedDocument>(&world)
         .output
         .map_err(|errors| ReportError::Layout(describe(&errors)))?;
-    typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
-        .map_err(|errors| ReportError::Layout(describe(&errors)))
+    // PDF/A-2b, the archival standard a record is filed in (fonts embedded, no external
+    // content), typst checking the document against it; a visit whose text has characters the
+    // shipped font lacks (CJK, emoji) cannot be PDF/A and is written as a plain PDF instead.
+    let standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
+        .map_err(|error| ReportError::Layout(error.message().to_string()))?;
+    let archival = typst_pdf::PdfOptions {
+        standards,
+        timestamp: record_timestamp(visit),
+        ..typst_pdf::PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &archival).or_else(|_| {
+        let plain = typst_pdf::PdfOptions {
+            timestamp: record_timestamp(visit),
+            ..typst_pdf::PdfOptions::default()
+        };
+        typst_pdf::pdf(&document, &plain).map_err(|errors| ReportError::Layout(describe(&errors)))
+    })
+}
+
+/// The date in the report's metadata (PDF/A needs one): the time of the record's latest
+/// content (the visit, the coding's confirmation, the signature or the last amendment), so that
+/// the same visit gives the same bytes.
+fn record_timestamp(visit: &Visit) -> Option<typst_pdf::Timestamp> {
+    use chrono::{Datelike, Timelike};
+    let latest = [
+        Some(visit.date_time),
+        visit.coding.as_ref().map(|c| c.at),
+        visit.last_audit_time(),
+    ]
+    .into_iter()
+    .flatten()
+    .max()?;
+    let datetime = Datetime::from_ymd_hms(
+        latest.year(),
+        u8::try_from(latest.month()).ok()?,
+        u8::try_from(latest.day()).ok()?,
+        u8::try_from(latest.hour()).ok()?,
+        u8::try_from(latest.minute()).ok()?,
+        // A leap second (60) is not a time PDF dates know.
+        u8::try_from(latest.second().min(59)).ok()?,
+    )?;
+    typst_pdf::Timestamp::new_local(datetime, latest.offset().local_minus_utc() / 60)
 }
 
 fn describe(errors: &[typst::diag::SourceDiagnostic]) -> String {
@@ -368,5 +408,20 @@ mod tests {
             report_data(&visit, &atlas, &context).chart_wide,
             "with the profiles"
         );
+    }
+
+    #[test]
+    fn the_report_is_pdf_a_unless_the_font_lacks_a_character_of_the_visit() {
+        let atlas = Atlas::builtin().expect("atlas");
+        let mut visit = Visit::new_now();
+        visit.patient_id = "PT-1".into();
+        let context = RecordContext::new(&visit, "", None::<Vec<&Visit>>);
+        let is_pdf_a = |pdf: &[u8]| pdf.windows(14).any(|w| w == b"pdfaid:part>2<");
+        let pdf = report_pdf(&visit, &atlas, &context).expect("laid out");
+        assert!(is_pdf_a(&pdf), "PDF/A-2b");
+        visit.notes = "Schmerz 中文".into();
+        let pdf = report_pdf(&visit, &atlas, &context).expect("still a report");
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(!is_pdf_a(&pdf), "a plain PDF");
     }
 }
