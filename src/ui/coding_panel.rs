@@ -109,7 +109,12 @@ pub fn show(
             }
             ui.add_space(2.0);
             ui.weak("Suggested by TriggerMap:");
+            let confirmed = status.confirmed().is_some();
             for line in suggestion.lines() {
+                // Once confirmed, the codes are no longer only suggestions.
+                if confirmed && line.starts_with("Suggestions only") {
+                    continue;
+                }
                 ui.label(format!("• {line}"));
             }
             if let Some(sessions) = sessions {
