@@ -61,7 +61,7 @@ fn report(c: &mut Criterion) {
     group.bench_function("chart_png_40_points_print_resolution", |b| {
         b.iter(|| chart_png(&visit, &atlas, PRINT_SCALE).expect("rendered"));
     });
-    let context = RecordContext::new(&visit, DEFAULT_AFTERCARE, None::<Vec<&Visit>>);
+    let context = RecordContext::new(&visit, DEFAULT_AFTERCARE, None);
     // typst memoizes layout: the same visit again costs little. A new patient id (on every
     // page's header and footer) and a point moved (a new chart) make each report a new
     // document, as exporting another visit is.

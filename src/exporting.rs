@@ -134,7 +134,7 @@ mod tests {
         let atlas = Atlas::builtin().expect("atlas");
         let mut visit = Visit::new_now();
         visit.patient_id = "PT-1".into();
-        let context = RecordContext::new(&visit, "Rest.", None::<Vec<&Visit>>);
+        let context = RecordContext::new(&visit, "Rest.", None);
         let dir = tempfile::tempdir().expect("tempdir");
         let visit_file = dir.path().join("visit.ron");
         std::fs::write(&visit_file, "the visit").expect("write");

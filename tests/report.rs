@@ -185,7 +185,7 @@ fn the_report_is_a_pdf_and_the_same_visit_gives_the_same_bytes() {
     let visit = triggermap::storage::load_visit(&common::fixture("example-visit.ron"), &atlas)
         .expect("example");
     let aftercare = "Soreness for a day or two is expected.\n\nCall the clinic if it worsens.";
-    let context = RecordContext::new(&visit, aftercare, None::<Vec<&Visit>>);
+    let context = RecordContext::new(&visit, aftercare, None);
     let first = triggermap::report::report_pdf(&visit, &atlas, &context).expect("laid out");
     assert!(first.starts_with(b"%PDF-"), "a PDF");
     let again = triggermap::report::report_pdf(&visit, &atlas, &context).expect("laid out");
@@ -195,7 +195,7 @@ fn the_report_is_a_pdf_and_the_same_visit_gives_the_same_bytes() {
         triggermap::storage::load_visit(&common::fixture("profile-visit.ron"), &atlas).expect("v3");
     assert_eq!(profiles.figure, Figure::Female);
     let female = atlas.for_figure(Figure::Female);
-    let context = RecordContext::new(&profiles, aftercare, None::<Vec<&Visit>>);
+    let context = RecordContext::new(&profiles, aftercare, None);
     let pdf = triggermap::report::report_pdf(&profiles, &female, &context).expect("laid out");
     assert!(pdf.starts_with(b"%PDF-"));
     assert_ne!(pdf, first);

@@ -61,7 +61,7 @@ pub fn export_fhir(
         return Ok(EXIT_INVALID);
     };
     // The bundle states no aftercare or session count: an empty context is enough.
-    let context = RecordContext::new(&visit, "", None::<Vec<&Visit>>);
+    let context = RecordContext::new(&visit, "", None);
     let figure_atlas = atlas.for_figure(visit.figure);
     let kind = ExportKind::FhirBundle;
     let Some(out_file) = out_file else {
@@ -157,13 +157,7 @@ pub fn coding(
         writeln!(out, "{line}")?;
     }
     let folder = patient_folder_of(visit_file, atlas);
-    let others = folder
-        .as_ref()
-        .map(|folder| folder.visits.iter().map(|loaded| &loaded.visit));
-    let history_known = others.is_some();
-    if let Some(sessions) =
-        InjectionSessions::up_to(&visit, others.into_iter().flatten(), history_known)
-    {
+    if let Some(sessions) = InjectionSessions::in_folder(&visit, folder.as_ref()) {
         writeln!(out, "{}", sessions.line())?;
     }
     Ok(EXIT_OK)

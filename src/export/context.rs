@@ -20,16 +20,13 @@ pub struct RecordContext {
 }
 
 impl RecordContext {
-    /// The context of `visit`, with the clinic's aftercare text and the patient's other visits
-    /// (`None`: not known, only the visit itself is counted).
-    pub fn new<'a>(
+    /// The context of `visit`, with the clinic's aftercare text and its injection sessions of
+    /// the year ([`InjectionSessions::in_folder`]).
+    pub fn new(
         visit: &Visit,
         clinic_aftercare: &str,
-        others: Option<impl IntoIterator<Item = &'a Visit>>,
+        injection_sessions: Option<InjectionSessions>,
     ) -> RecordContext {
-        let history_known = others.is_some();
-        let injection_sessions =
-            InjectionSessions::up_to(visit, others.into_iter().flatten(), history_known);
         RecordContext {
             aftercare: visit
                 .aftercare
@@ -49,10 +46,8 @@ impl RecordContext {
     ) -> Result<RecordContext, AftercareError> {
         let clinic_aftercare = aftercare::load_default()?;
         let folder = patient_folder_of(file, atlas);
-        let others = folder
-            .as_ref()
-            .map(|folder| folder.visits.iter().map(|loaded| &loaded.visit));
-        Ok(RecordContext::new(visit, &clinic_aftercare, others))
+        let sessions = InjectionSessions::in_folder(visit, folder.as_ref());
+        Ok(RecordContext::new(visit, &clinic_aftercare, sessions))
     }
 }
 

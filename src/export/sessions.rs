@@ -3,6 +3,7 @@
 //! 12 months, so the procedure note shows the count. It is shown, never enforced: payers differ.
 
 use super::coding::NeedleFamily;
+use crate::history::PatientFolder;
 use crate::model::Visit;
 use chrono::{Months, NaiveDate};
 
@@ -49,6 +50,13 @@ impl InjectionSessions {
             days,
             history_known,
         })
+    }
+
+    /// The sessions of the 12 months up to `visit` among the visits of the patient's `folder`
+    /// (`None`: the other visits are not known, and only `visit` is counted).
+    pub fn in_folder(visit: &Visit, folder: Option<&PatientFolder>) -> Option<InjectionSessions> {
+        let others = folder.map(|folder| folder.visits.iter().map(|loaded| &loaded.visit));
+        InjectionSessions::up_to(visit, others.into_iter().flatten(), folder.is_some())
     }
 
     /// The number of sessions.

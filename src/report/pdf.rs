@@ -337,14 +337,15 @@ pub fn report_pdf(
     // shipped font lacks (CJK, emoji) cannot be PDF/A and is written as a plain PDF instead.
     let standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
         .map_err(|error| ReportError::Layout(error.message().to_string()))?;
+    let timestamp = record_timestamp(visit);
     let archival = typst_pdf::PdfOptions {
         standards,
-        timestamp: record_timestamp(visit),
+        timestamp,
         ..typst_pdf::PdfOptions::default()
     };
     typst_pdf::pdf(&document, &archival).or_else(|_| {
         let plain = typst_pdf::PdfOptions {
-            timestamp: record_timestamp(visit),
+            timestamp,
             ..typst_pdf::PdfOptions::default()
         };
         typst_pdf::pdf(&document, &plain).map_err(|errors| ReportError::Layout(describe(&errors)))
@@ -393,7 +394,7 @@ mod tests {
     fn a_chart_with_the_profiles_is_set_by_width_so_that_it_stays_on_the_page() {
         let atlas = Atlas::builtin().expect("atlas");
         let mut visit = Visit::new_now();
-        let context = RecordContext::new(&visit, "", None::<Vec<&Visit>>);
+        let context = RecordContext::new(&visit, "", None);
         assert!(
             !report_data(&visit, &atlas, &context).chart_wide,
             "front and back"
@@ -415,7 +416,7 @@ mod tests {
         let atlas = Atlas::builtin().expect("atlas");
         let mut visit = Visit::new_now();
         visit.patient_id = "PT-1".into();
-        let context = RecordContext::new(&visit, "", None::<Vec<&Visit>>);
+        let context = RecordContext::new(&visit, "", None);
         let is_pdf_a = |pdf: &[u8]| pdf.windows(14).any(|w| w == b"pdfaid:part>2<");
         let pdf = report_pdf(&visit, &atlas, &context).expect("laid out");
         assert!(is_pdf_a(&pdf), "PDF/A-2b");

@@ -201,16 +201,22 @@ impl Session {
     /// it was signed, else the clinic's, and the patient's injection sessions of the past year
     /// (from the open patient folder, when the visit is of its patient).
     pub fn record_context(&self) -> crate::export::RecordContext {
-        let others = self
-            .is_of_folder_patient()
-            .then(|| self.folder())
-            .flatten()
-            .map(|folder| folder.visits.iter().map(|loaded| &loaded.visit));
         let clinic_aftercare = self
             .clinic_aftercare
             .as_deref()
             .unwrap_or(crate::export::aftercare::DEFAULT_AFTERCARE);
-        crate::export::RecordContext::new(self.doc.visit(), clinic_aftercare, others)
+        crate::export::RecordContext::new(
+            self.doc.visit(),
+            clinic_aftercare,
+            self.injection_sessions(),
+        )
+    }
+
+    /// The open visit's injection sessions of the past year, counted among the open patient
+    /// folder's visits when the visit is of its patient.
+    pub fn injection_sessions(&self) -> Option<crate::export::InjectionSessions> {
+        let folder = self.is_of_folder_patient().then(|| self.folder()).flatten();
+        crate::export::InjectionSessions::in_folder(self.doc.visit(), folder)
     }
 
     /// Keeps recovery copies in `store` from now on.

@@ -37,7 +37,7 @@ impl VisitSummary {
             // A confirmation stays visible (to withdraw) when every point was deleted.
             self.coding = (!visit.points.is_empty() || visit.coding.is_some())
                 .then(|| suggest_coding(visit, session.atlas()));
-            self.sessions = session.record_context().injection_sessions;
+            self.sessions = session.injection_sessions();
             self.key = Some(key);
         }
     }
